@@ -1,0 +1,1 @@
+//! Secrets sealed in memory and at rest.

@@ -1,0 +1,1 @@
+//! Keyed registries of shared instances and weak identity maps.

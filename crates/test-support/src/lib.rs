@@ -1,0 +1,9 @@
+//! Harnesses shared by opskit's tests.
+//!
+//! - [`services`]: where the private Redis, ZooKeeper, PostgreSQL and LXD started by
+//!   `cargo xtask services up` listen, checked before a test uses them, so a missing service
+//!   fails the test with the command that starts it instead of a confusing I/O error.
+//! - [`sshd`]: a private OpenSSH server per test, on a loopback port of its own.
+
+pub mod services;
+pub mod sshd;

@@ -1,0 +1,1 @@
+//! Endpoints of the private test services started by `cargo xtask services up`.

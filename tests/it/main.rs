@@ -1,0 +1,1 @@
+//! Cross-crate scenarios: one test binary for the whole workspace.

@@ -1,0 +1,1 @@
+//! Cross-crate scenarios for opskit live in `it/`; this library is empty.
