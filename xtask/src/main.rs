@@ -1,5 +1,9 @@
 //! `cargo xtask`: opskit's build tasks. Run `cargo xtask help` for the list.
 
+mod bench;
+mod ci;
+mod cmd;
+mod deps;
 mod services;
 
 use std::path::{Path, PathBuf};
@@ -10,6 +14,11 @@ const HELP: &str = "\
 usage: cargo xtask <command>
 
 commands:
+  test                          start the test services, then run every test of the workspace
+  ci                            what CI checks: fmt, clippy, tests, docs, dependency rules
+  deps                          fail on a dependency edge that docs/architecture.md forbids
+  bench [area...]               side-by-side benchmarks (ours, Python anchor, floor); areas:
+                                registry, durabledict, session, lxd, connmgr (default: all)
   services up|down|status|env   private Redis, ZooKeeper, PostgreSQL and LXD for the tests
   help                          this text
 ";
@@ -21,6 +30,10 @@ fn main() -> Result<()> {
         None => ("help", &[][..]),
     };
     match command {
+        "test" => ci::test(rest),
+        "ci" => ci::run(rest),
+        "deps" => deps::check(),
+        "bench" => bench::run(rest),
         "services" => services::run(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
