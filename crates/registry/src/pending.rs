@@ -1,0 +1,75 @@
+//! An initialisation in flight: other callers of the same key wait for it, blocking or async.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+/// Marks a key whose value one caller is computing right now.
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    state: Mutex<PendingState>,
+    finished: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct PendingState {
+    done: bool,
+    wakers: Vec<Waker>,
+}
+
+impl Pending {
+    /// Wakes every waiter; called once the initialiser stored its value, failed, or was dropped.
+    pub(crate) fn finish(&self) {
+        let wakers = {
+            let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+            state.done = true;
+            std::mem::take(&mut state.wakers)
+        };
+        self.finished.notify_all();
+        for waker in wakers {
+            waker.wake();
+        }
+    }
+
+    /// Blocks the thread until [`Pending::finish`] ran.
+    pub(crate) fn wait_blocking(&self) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while !state.done {
+            state = self
+                .finished
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// Resolves once [`Pending::finish`] ran.
+    pub(crate) fn wait(self: Arc<Self>) -> WaitFinished {
+        WaitFinished { pending: self }
+    }
+}
+
+/// Future returned by [`Pending::wait`].
+#[derive(Debug)]
+pub(crate) struct WaitFinished {
+    pending: Arc<Pending>,
+}
+
+impl Future for WaitFinished {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut state = self
+            .pending
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if state.done {
+            return Poll::Ready(());
+        }
+        if !state.wakers.iter().any(|waker| waker.will_wake(cx.waker())) {
+            state.wakers.push(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}
