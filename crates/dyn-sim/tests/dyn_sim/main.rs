@@ -1,0 +1,7 @@
+//! Integration tests of dyn-sim: the raw HTTP API through reqwest, and the real Python
+//! `dyn` 1.8.6 SDK driving the simulator unmodified.
+
+mod support;
+
+mod faults;
+mod session;
