@@ -110,10 +110,7 @@ where
 
     /// Number of entries in this scope.
     pub fn len(&self) -> usize {
-        self.inner()
-            .read()
-            .get(&self.scope)
-            .map_or(0, HashMap::len)
+        self.inner().read().get(&self.scope).map_or(0, HashMap::len)
     }
 
     /// Whether this scope has no entries.
@@ -126,7 +123,12 @@ where
             Slot::Ready(value) => Claim::Ready(Arc::clone(value)),
             Slot::Initialising(pending) => Claim::Wait(Arc::clone(pending)),
         };
-        if let Some(slot) = self.inner().read().get(&self.scope).and_then(|e| e.get(key)) {
+        if let Some(slot) = self
+            .inner()
+            .read()
+            .get(&self.scope)
+            .and_then(|e| e.get(key))
+        {
             return ready(slot);
         }
         let mut scopes = self.inner().write();

@@ -97,7 +97,11 @@ impl<F: Future> Future for TaskScope<F> {
             return this.inner.poll(cx);
         }
         // A future moved into another task starts afresh; the old task's entries go away.
-        if this.owner.as_ref().is_some_and(|owner| owner.tracker.scope() != scope) {
+        if this
+            .owner
+            .as_ref()
+            .is_some_and(|owner| owner.tracker.scope() != scope)
+        {
             *this.owner = None;
         }
         let tracker = &this

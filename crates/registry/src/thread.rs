@@ -27,7 +27,9 @@ thread_local! {
 
 /// The current thread's tracker, or `None` while the thread is tearing down its thread-locals.
 pub(crate) fn current_tracker() -> Option<Arc<Tracker>> {
-    THREAD_SCOPE.try_with(|scope| Arc::clone(&scope.tracker)).ok()
+    THREAD_SCOPE
+        .try_with(|scope| Arc::clone(&scope.tracker))
+        .ok()
 }
 
 /// The current thread's scope id, without touching the tracker's reference count.

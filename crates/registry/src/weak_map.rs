@@ -83,7 +83,10 @@ impl<K: Eq + Hash, V> WeakMap<K, V> {
 
     /// Forgets `key`; returns its value if still alive.
     pub fn remove(&self, key: &K) -> Option<Arc<V>> {
-        self.lock().entries.remove(key).and_then(|weak| weak.upgrade())
+        self.lock()
+            .entries
+            .remove(key)
+            .and_then(|weak| weak.upgrade())
     }
 
     /// Number of live values (a scan: O(n)).
