@@ -214,3 +214,14 @@ fn malformed_binary_input_is_an_error() {
         b""
     );
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<Key>();
+    assert_send_sync::<Sealed>();
+    assert_send_sync::<encryption::Secret>();
+    assert_send_sync::<encryption::Salt>();
+    assert_send_sync::<encryption::KeyId>();
+    assert_send_sync::<Error>();
+}
