@@ -1,5 +1,10 @@
 //! A short tour of opskit that needs no server: `cargo run -p opskit --example tour`.
 
+#![expect(
+    clippy::print_stdout,
+    reason = "printing the tour is what this example is for"
+)]
+
 use std::sync::Arc;
 
 use anyhow::{Context, Result};

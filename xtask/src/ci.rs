@@ -14,11 +14,16 @@ pub(crate) fn test(args: &[String]) -> Result<()> {
     cmd::run(cargo(["test", "--workspace", "--all-features", "--no-fail-fast"]).args(args))
 }
 
+/// One CI check; each reports its own failure.
+type Step = fn() -> Result<()>;
+
 /// The CI checks, in the order that fails fastest: formatting, lints, tests, docs, dependency rules.
 pub(crate) fn run(args: &[String]) -> Result<()> {
     let keep_going = args.iter().any(|arg| arg == "--keep-going");
-    let steps: [(&str, fn() -> Result<()>); 5] = [
-        ("fmt", || cmd::run(&mut cargo(["fmt", "--all", "--", "--check"]))),
+    let steps: [(&str, Step); 5] = [
+        ("fmt", || {
+            cmd::run(&mut cargo(["fmt", "--all", "--", "--check"]))
+        }),
         ("clippy", clippy),
         ("test", || test(&[])),
         ("doc", doc),
@@ -46,14 +51,24 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 fn clippy() -> Result<()> {
     // Default features too: code behind `cfg(not(feature = ..))` only shows up there.
     for features in [&["--all-features"][..], &[]] {
-        cmd::run(cargo(["clippy", "--workspace", "--all-targets", "--locked"])
-            .args(features)
-            .args(["--", "-D", "warnings"]))?;
+        cmd::run(
+            cargo(["clippy", "--workspace", "--all-targets", "--locked"])
+                .args(features)
+                .args(["--", "-D", "warnings"]),
+        )?;
     }
     Ok(())
 }
 
 fn doc() -> Result<()> {
-    cmd::run(cargo(["doc", "--workspace", "--all-features", "--no-deps", "--locked"])
-        .env("RUSTDOCFLAGS", "-D warnings"))
+    cmd::run(
+        cargo([
+            "doc",
+            "--workspace",
+            "--all-features",
+            "--no-deps",
+            "--locked",
+        ])
+        .env("RUSTDOCFLAGS", "-D warnings"),
+    )
 }

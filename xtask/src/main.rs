@@ -1,5 +1,11 @@
 //! `cargo xtask`: opskit's build tasks. Run `cargo xtask help` for the list.
 
+#![expect(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "xtask is a command-line tool: its output is the point"
+)]
+
 mod bench;
 mod ci;
 mod cmd;
