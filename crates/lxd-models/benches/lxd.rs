@@ -1,0 +1,3 @@
+//! Benchmark area `lxd`: our client beside curl and pylxd on the same daemon.
+
+fn main() {}

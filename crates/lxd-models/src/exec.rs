@@ -1,0 +1,244 @@
+//! Running commands in an instance over LXD's exec websockets.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::net::UnixStream;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::client::Client;
+use crate::envelope::Envelope;
+use crate::error::{Error, Result};
+use crate::url::ApiUrl;
+
+type Socket = WebSocketStream<UnixStream>;
+
+/// What a finished command left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecOutput {
+    /// The exit code (128 + signal when killed by a signal).
+    pub exit_code: i32,
+    /// Everything written to stdout.
+    pub stdout: Bytes,
+    /// Everything written to stderr.
+    pub stderr: Bytes,
+}
+
+impl ExecOutput {
+    /// Whether the exit code is 0.
+    pub fn success(&self) -> bool {
+        self.exit_code == 0
+    }
+    /// stdout as text (lossy).
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+    /// stderr as text (lossy).
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+}
+
+/// A command to run in an instance, built by [`crate::Instance::exec`].
+///
+/// Driven by LXD's end-of-stream frames and one operation wait: no polling, no sleeps.
+#[derive(Debug, Clone)]
+#[must_use = "an exec does nothing until `run` is awaited"]
+pub struct Exec {
+    client: Client,
+    instance: ApiUrl,
+    command: Vec<String>,
+    environment: BTreeMap<String, String>,
+    stdin: Bytes,
+    cwd: Option<String>,
+    user: Option<u32>,
+    group: Option<u32>,
+    timeout: Option<Duration>,
+}
+
+impl Exec {
+    pub(crate) fn new(client: Client, instance: ApiUrl, command: Vec<String>) -> Self {
+        Self {
+            client,
+            instance,
+            command,
+            environment: BTreeMap::new(),
+            stdin: Bytes::new(),
+            cwd: None,
+            user: None,
+            group: None,
+            timeout: None,
+        }
+    }
+
+    /// Sets an environment variable.
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.environment.insert(key.into(), value.into());
+        self
+    }
+    /// Bytes fed to stdin (then end of file).
+    pub fn stdin(mut self, data: impl Into<Bytes>) -> Self {
+        self.stdin = data.into();
+        self
+    }
+    /// Working directory.
+    pub fn cwd(mut self, dir: impl Into<String>) -> Self {
+        self.cwd = Some(dir.into());
+        self
+    }
+    /// Runs as this uid.
+    pub fn user(mut self, uid: u32) -> Self {
+        self.user = Some(uid);
+        self
+    }
+    /// Runs with this gid.
+    pub fn group(mut self, gid: u32) -> Self {
+        self.group = Some(gid);
+        self
+    }
+    /// Gives up (with [`Error::Timeout`]) after this long.
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
+
+    /// Runs the command and collects its output and exit code.
+    pub async fn run(self) -> Result<ExecOutput> {
+        match self.timeout {
+            Some(limit) => tokio::time::timeout(limit, self.run_inner())
+                .await
+                .map_err(|_| Error::Timeout(format!("exec did not finish within {limit:?}")))?,
+            None => self.run_inner().await,
+        }
+    }
+
+    async fn run_inner(self) -> Result<ExecOutput> {
+        let mut body = json!({
+            "command": self.command,
+            "environment": self.environment,
+            "interactive": false,
+            "wait-for-websocket": true,
+            "record-output": false,
+        });
+        if let Some(cwd) = &self.cwd {
+            body["cwd"] = json!(cwd);
+        }
+        if let Some(user) = self.user {
+            body["user"] = json!(user);
+        }
+        if let Some(group) = self.group {
+            body["group"] = json!(group);
+        }
+        let url = self.instance.clone().segment("exec");
+        let answer = self
+            .client
+            .call(Method::POST, &url, Some(&body), None)
+            .await?;
+        let Envelope::Async {
+            operation,
+            metadata,
+        } = answer.envelope
+        else {
+            return Err(Error::Protocol(
+                "exec did not start an operation".to_owned(),
+            ));
+        };
+        let id = operation_id(&operation);
+        let secret = |fd: &str| -> Result<String> {
+            metadata
+                .pointer(&format!("/metadata/fds/{fd}"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    Error::Protocol(format!("exec operation without secret for fd {fd}"))
+                })
+        };
+        let (fd0, fd1, fd2) = (secret("0")?, secret("1")?, secret("2")?);
+        let (stdin, stdout, stderr) = tokio::try_join!(
+            self.connect(&id, &fd0),
+            self.connect(&id, &fd1),
+            self.connect(&id, &fd2)
+        )?;
+        let (_, stdout, stderr) = tokio::try_join!(
+            feed(stdin, self.stdin.clone()),
+            drain(stdout),
+            drain(stderr)
+        )?;
+        let op = self.client.wait_operation(&id, None).await?;
+        let exit_code = op
+            .pointer("/metadata/return")
+            .and_then(Value::as_i64)
+            .and_then(|c| i32::try_from(c).ok())
+            .ok_or_else(|| {
+                Error::Protocol("exec operation finished without a return code".to_owned())
+            })?;
+        Ok(ExecOutput {
+            exit_code,
+            stdout,
+            stderr,
+        })
+    }
+
+    async fn connect(&self, operation: &str, secret: &str) -> Result<Socket> {
+        let url = self
+            .client
+            .url()
+            .operations()
+            .name(operation)
+            .segment("websocket")
+            .query("secret", secret);
+        let stream = UnixStream::connect(self.client.socket_path())
+            .await
+            .map_err(Error::transport)?;
+        let (socket, _) = tokio_tungstenite::client_async(format!("ws://lxd{url}"), stream).await?;
+        Ok(socket)
+    }
+}
+
+fn operation_id(operation: &str) -> String {
+    let path = operation.split('?').next().unwrap_or(operation);
+    path.rsplit('/').next().unwrap_or(path).to_owned()
+}
+
+/// Sends stdin, then LXD's end-of-stream barrier (an empty text frame), then closes.
+async fn feed(mut socket: Socket, data: Bytes) -> Result<()> {
+    if !data.is_empty() {
+        socket.send(Message::Binary(data)).await?;
+    }
+    socket.send(Message::text("")).await?;
+    // The daemon may have closed first once the process exited; that is not an error here.
+    let _ = socket.close(None).await;
+    Ok(())
+}
+
+/// Reads binary frames until the barrier or close.
+async fn drain(mut socket: Socket) -> Result<Bytes> {
+    let mut out = Vec::new();
+    while let Some(message) = socket.next().await {
+        match message? {
+            Message::Binary(chunk) => out.extend_from_slice(&chunk),
+            Message::Text(text) if text.is_empty() => break,
+            Message::Text(text) => out.extend_from_slice(text.as_bytes()),
+            Message::Close(_) => break,
+            _ => {}
+        }
+    }
+    let _ = socket.close(None).await;
+    Ok(Bytes::from(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids() {
+        assert_eq!(operation_id("/1.0/operations/abc-1?project=p"), "abc-1");
+        assert_eq!(operation_id("abc"), "abc");
+    }
+}

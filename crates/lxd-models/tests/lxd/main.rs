@@ -1,0 +1,10 @@
+//! Integration tests of `lxd-models` against a real LXD daemon (`cargo xtask services up`).
+
+mod errors;
+mod images;
+mod instances;
+mod misc;
+mod profiles;
+mod projects;
+mod storage;
+mod support;

@@ -1,0 +1,70 @@
+//! Storage pools, custom volumes and their snapshots.
+
+use lxd_models::{Client, Handle};
+use serde_json::json;
+
+use crate::support::{client, unique};
+
+/// The pool the default profile's root disk lives on.
+async fn root_pool(client: &Client) -> String {
+    let default = client
+        .profiles()
+        .get("default")
+        .await
+        .expect("default profile");
+    default
+        .pointer::<String>("/devices/root/pool")
+        .expect("root disk in the default profile")
+}
+
+#[tokio::test]
+async fn pools_volumes_and_volume_snapshots() {
+    let client = client();
+    let pool_name = root_pool(&client).await;
+    let pool = client.storage_pools().get(&pool_name).await.expect("pool");
+    assert!(pool.driver().is_some());
+    assert!(
+        client
+            .storage_pools()
+            .list()
+            .await
+            .expect("pools")
+            .iter()
+            .any(|p| Handle::ptr_eq(p, &pool))
+    );
+    let resources = pool.resources().await.expect("pool resources");
+    assert!(resources.pointer("/space/total").is_some(), "{resources}");
+
+    let name = unique("vol");
+    let volumes = pool.volumes();
+    let result: lxd_models::Result<()> = async {
+        let volume = volumes
+            .create(json!({"name": name, "config": {}, "description": "v"}))
+            .await?;
+        assert_eq!(volume.volume_type().as_deref(), Some("custom"));
+        assert_eq!(volume.description().as_deref(), Some("v"));
+        assert!(volumes.names().await?.contains(&name));
+        volume.set("description", "changed");
+        lxd_models::save(&volume).await?;
+        assert_eq!(volume.description().as_deref(), Some("changed"));
+
+        let snaps = volume.snapshots();
+        let snap = snaps.create(json!({"name": "vs0"})).await?;
+        assert_eq!(snap.name(), "vs0");
+        assert_eq!(snaps.names().await?, ["vs0"]);
+        lxd_models::delete(&snap).await?;
+        assert!(snaps.names().await?.is_empty());
+
+        let renamed = format!("{name}r");
+        volume.rename(&renamed).await?;
+        let again = volumes.get(&renamed).await?;
+        assert!(Handle::ptr_eq(&again, &volume));
+        lxd_models::delete(&volume).await?;
+        assert!(!volumes.exists(&renamed).await?);
+        Ok(())
+    }
+    .await;
+    let _ = volumes.delete(name.as_str()).await;
+    let _ = volumes.delete(format!("{name}r")).await;
+    result.expect("volume scenario");
+}
