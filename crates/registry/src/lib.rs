@@ -36,37 +36,43 @@
 //! # Example
 //! ```
 //! use std::sync::Arc;
-//! use registry::{Registry, ScopeExt};
+//! use registry::{Registry, WeakMap};
 //!
 //! #[derive(Debug, PartialEq)]
 //! struct Session(&'static str);
 //!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let sessions: Registry<&'static str, Session> = Registry::new();
+//! assert_eq!(sessions.current(&"tm"), None); // no hidden default
 //! sessions.insert("tm", Session("global"));
 //!
-//! let task_sessions = sessions.clone();
-//! let seen = registry::spawn(async move {
-//!     // Inside `registry::spawn` the task scope is available and wins over the global entry.
-//!     task_sessions.task()?.insert("tm", Session("task"));
-//!     Ok::<_, registry::Error>(task_sessions.current(&"tm"))
-//! })?
-//! .await??;
-//! assert_eq!(seen.as_deref(), Some(&Session("task")));
-//! // The task ended, so its entry is gone; the global one remains.
-//! assert_eq!(sessions.stats().task_scopes, 0);
+//! // A thread's own entry wins over the global one, on that thread only.
+//! let worker = sessions.clone();
+//! std::thread::spawn(move || -> registry::Result<()> {
+//!     worker.thread()?.get_or_init("tm", || Session("thread"));
+//!     assert_eq!(worker.current(&"tm").as_deref(), Some(&Session("thread")));
+//!     Ok(())
+//! })
+//! .join()
+//! .expect("thread ran")?;
+//! // The thread exited, so its entry is gone.
+//! assert_eq!(sessions.stats().thread_scopes, 0);
 //! assert_eq!(sessions.current(&"tm").as_deref(), Some(&Session("global")));
 //!
-//! // An override travels with a future across polls and threads.
-//! let here = sessions.clone();
-//! let inside = async move { here.current(&"tm") }
-//!     .with_override(&sessions, "tm", Arc::new(Session("override")))
-//!     .await;
-//! assert_eq!(inside.as_deref(), Some(&Session("override")));
-//! # Ok(())
-//! # }
+//! // An override wins over everything while the closure runs.
+//! sessions.with_override("tm", Session("override"), || {
+//!     assert_eq!(sessions.current(&"tm").as_deref(), Some(&Session("override")));
+//! });
+//!
+//! // One live object per key, never kept alive by the map.
+//! let zones: WeakMap<String, Session> = WeakMap::new();
+//! let zone = zones.get_or_insert_with("example.com".into(), || Session("zone"));
+//! assert!(Arc::ptr_eq(&zone, &zones.get(&"example.com".into()).expect("alive")));
+//! drop(zone);
+//! assert!(zones.is_empty());
+//! # Ok::<(), registry::Error>(())
 //! ```
+//!
+//! Task scopes, future overrides and propagation are shown on [`Registry::task`].
 
 mod error;
 mod ext;

@@ -73,3 +73,41 @@ impl Future for WaitFinished {
         Poll::Pending
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Barrier;
+
+    use super::*;
+
+    #[test]
+    fn finish_releases_blocked_and_async_waiters() {
+        let pending = Arc::new(Pending::default());
+        let started = Arc::new(Barrier::new(3));
+        let blocked = {
+            let pending = Arc::clone(&pending);
+            let started = Arc::clone(&started);
+            std::thread::spawn(move || {
+                started.wait();
+                pending.wait_blocking();
+            })
+        };
+        let awaiting = {
+            let pending = Arc::clone(&pending);
+            let started = Arc::clone(&started);
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .expect("runtime builds");
+                started.wait();
+                runtime.block_on(pending.wait());
+            })
+        };
+        started.wait();
+        pending.finish();
+        blocked.join().expect("blocking waiter released");
+        awaiting.join().expect("async waiter released");
+        // Waiting after the fact returns at once.
+        pending.wait_blocking();
+    }
+}

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::handle::ScopeHandle;
 use crate::overrides::{self, Frame, install};
 use crate::pending::Pending;
-use crate::scope::{DropScope, ScopeId};
+use crate::scope::{DropScope, ScopeId, ScopeMap};
 
 /// One key's state in one scope.
 #[derive(Debug)]
@@ -20,7 +20,7 @@ pub(crate) enum Slot<V> {
     Initialising(Arc<Pending>),
 }
 
-pub(crate) type Scopes<K, V> = HashMap<ScopeId, HashMap<K, Slot<V>>>;
+pub(crate) type Scopes<K, V> = ScopeMap<HashMap<K, Slot<V>>>;
 
 pub(crate) struct Inner<K, V> {
     pub(crate) id: u64,
@@ -119,7 +119,7 @@ where
         Self {
             inner: Arc::new(Inner {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-                scopes: RwLock::new(HashMap::new()),
+                scopes: RwLock::new(ScopeMap::default()),
             }),
         }
     }
@@ -144,6 +144,42 @@ where
     /// # Errors
     /// [`Error::NoTaskScope`] unless called inside a future run by [`spawn`](crate::spawn) or
     /// wrapped in [`ScopeExt::task_scope`](crate::ScopeExt::task_scope).
+    ///
+    /// # Example
+    /// ```
+    /// use registry::{Registry, ScopeExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sessions: Registry<&'static str, String> = Registry::new();
+    /// sessions.insert("tm", "global".to_owned());
+    ///
+    /// let in_task = sessions.clone();
+    /// let seen = registry::spawn(async move {
+    ///     // Inside `registry::spawn` the task scope exists and wins over the global entry.
+    ///     in_task.task()?.insert("tm", "task".to_owned());
+    ///     // A child task inherits nothing unless the entry is carried over explicitly.
+    ///     let child = in_task.clone();
+    ///     let carried = registry::spawn(async move { child.current(&"tm") }.with_current(&in_task, "tm"))?
+    ///         .await?;
+    ///     assert_eq!(carried.as_deref().map(String::as_str), Some("task"));
+    ///     Ok::<_, Box<dyn std::error::Error + Send + Sync>>(in_task.current(&"tm"))
+    /// })?
+    /// .await?
+    /// .map_err(|e| e.to_string())?;
+    /// assert_eq!(seen.as_deref().map(String::as_str), Some("task"));
+    /// // The task ended, so its entry is gone; the global one remains.
+    /// assert_eq!(sessions.stats().task_scopes, 0);
+    ///
+    /// // An override travels with a future across polls and worker threads.
+    /// let here = sessions.clone();
+    /// let inside = async move { here.current(&"tm") }
+    ///     .with_override(&sessions, "tm", "override".to_owned())
+    ///     .await;
+    /// assert_eq!(inside.as_deref().map(String::as_str), Some("override"));
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "tokio")]
     pub fn task(&self) -> Result<ScopeHandle<'_, K, V>> {
         let tracker = crate::task::current_tracker().ok_or(Error::NoTaskScope)?;

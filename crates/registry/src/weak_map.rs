@@ -120,3 +120,20 @@ impl<K: Eq + Hash, V> State<K, V> {
         old.and_then(|weak| weak.upgrade())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_threshold_follows_the_live_count() {
+        let map: WeakMap<usize, usize> = WeakMap::new();
+        let live: Vec<_> = (0..40).map(|n| map.get_or_insert_with(n, || n)).collect();
+        for n in 40..1000 {
+            map.get_or_insert_with(n, || n);
+        }
+        let state = map.lock();
+        assert!(state.entries.len() < state.prune_at);
+        assert!(state.prune_at <= 2 * (live.len() + MIN_PRUNE_AT));
+    }
+}
