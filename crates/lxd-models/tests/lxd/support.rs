@@ -5,22 +5,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use lxd_models::Client;
 
-/// The test LXD's socket (`OPSKIT_LXD_SOCKET`, else the one `cargo xtask services up`
-/// starts), checked to accept connections.
+/// The test LXD's socket (`cargo xtask services up`, or `OPSKIT_LXD_SOCKET`), checked to answer.
 pub(crate) fn lxd_socket() -> PathBuf {
-    let socket = std::env::var_os("OPSKIT_LXD_SOCKET")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../target/services/lxd/var/unix.socket")
-        });
-    if std::os::unix::net::UnixStream::connect(&socket).is_err() {
-        panic!(
-            "no LXD answers on {}: start it with `cargo xtask services up` (or set OPSKIT_LXD_SOCKET)",
-            socket.display()
-        );
-    }
-    socket
+    test_support::services::lxd_socket()
 }
 
 /// A client on the test daemon.
