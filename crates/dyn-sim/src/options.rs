@@ -43,6 +43,9 @@ pub struct Options {
     pub strict_record_id_zero: bool,
     /// Answer every failure with HTTP 200 (for legacy clients that read only the envelope).
     pub failures_as_200: bool,
+    /// Publishing a published zone with no pending changes of the session fails
+    /// (assumed: on; a new zone counts as a change).
+    pub publish_requires_changes: bool,
     /// How job promotion is answered.
     pub job_response: JobResponse,
     /// Refuse a request while another request of the same token is being served.
@@ -72,6 +75,7 @@ impl Default for Options {
             pending_visible_to_owner: true,
             strict_record_id_zero: false,
             failures_as_200: false,
+            publish_requires_changes: true,
             job_response: JobResponse::Redirect,
             reject_concurrent_requests: false,
             reject_while_job_running: true,

@@ -137,6 +137,10 @@ pub(crate) struct Zone {
     pub(crate) serial: u64,
     pub(crate) serial_style: String,
     pub(crate) frozen: bool,
+    /// False until the first publish: a new zone counts as a pending change.
+    pub(crate) published: bool,
+    /// Default TTL of the zone (the SOA's TTL).
+    pub(crate) ttl: u64,
     pub(crate) records: Vec<Record>,
     pub(crate) notes: Vec<Value>,
     /// Publishes already done on the day of the last `day`-style serial.
@@ -173,14 +177,13 @@ pub(crate) enum Change {
     Put(Record),
     /// Remove the record with this `uid`.
     Remove(Record),
-}
-
-impl Change {
-    pub(crate) fn record(&self) -> &Record {
-        match self {
-            Self::Put(r) | Self::Remove(r) => r,
-        }
-    }
+    /// Remove a service at publish (HTTP redirect deleted with `publish: "N"`).
+    RemoveService {
+        /// Service kind, as in [`Zone::services`].
+        kind: &'static str,
+        /// Service key (the FQDN).
+        key: String,
+    },
 }
 
 /// A request answered as a job.

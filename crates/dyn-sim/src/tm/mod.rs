@@ -1,11 +1,18 @@
 //! DynECT Traffic Management (`/REST/...`): the request pipeline and one module per API area.
 
 pub(crate) mod args;
+pub(crate) mod changes;
 pub(crate) mod envelope;
 pub(crate) mod jobs;
 pub(crate) mod names;
+pub(crate) mod nodes;
 pub(crate) mod pipeline;
+pub(crate) mod rdata;
+pub(crate) mod records;
 pub(crate) mod session;
+pub(crate) mod tasks;
+pub(crate) mod zonefile;
+pub(crate) mod zones;
 
 use std::net::IpAddr;
 
@@ -57,7 +64,21 @@ pub(crate) fn route(world: &mut World, call: &Call) -> TmResult {
         "session" => session::handle(world, call),
         "password" => session::password(world, call),
         "userpermissionreport" => session::permission_report(world, call),
-        _ => Err(unknown_resource(call)),
+        "zone" => zones::handle(world, call),
+        "zonefile" => zones::zone_file(world, call),
+        "zonetransfer" => zones::zone_transfer(world, call),
+        "zonechanges" => changes::zone_changes(world, call),
+        "secondary" => zones::secondary(world, call),
+        "apex" => zones::apex(world, call),
+        "allrecord" => nodes::all_records(world, call),
+        "anyrecord" => nodes::any_records(world, call),
+        "nodelist" => nodes::node_list(world, call),
+        "node" => nodes::delete_node(world, call),
+        "task" => tasks::handle(world, call),
+        other => match other.strip_suffix("record").and_then(rdata::spec) {
+            Some(spec) => records::handle(world, call, spec),
+            None => Err(unknown_resource(call)),
+        },
     }
 }
 

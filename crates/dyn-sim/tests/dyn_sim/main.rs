@@ -1,7 +1,9 @@
 //! Integration tests of dyn-sim: the raw HTTP API through reqwest, and the real Python
 //! `dyn` 1.8.6 SDK driving the simulator unmodified.
 
+mod python;
 mod support;
 
 mod faults;
+mod sdk;
 mod session;
