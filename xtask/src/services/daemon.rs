@@ -19,7 +19,7 @@ pub(crate) struct Daemon {
     /// `target/services/<name>`.
     pub(crate) dir: PathBuf,
     /// A string in the daemon's command line, so a recycled pid is never mistaken for it.
-    pub(crate) marker: &'static str,
+    pub(crate) marker: String,
     /// Receives the daemon's stdout and stderr.
     pub(crate) log: PathBuf,
     /// Further logs worth showing when it fails.
@@ -48,7 +48,7 @@ impl Daemon {
         check: impl Fn() -> Result<()>,
     ) -> Result<()> {
         let (name, endpoint) = (self.name, &self.endpoint);
-        if let Some(pid) = recorded_pid(&self.pid_file(), self.marker) {
+        if let Some(pid) = recorded_pid(&self.pid_file(), &self.marker) {
             if check().is_ok() || wait_until(Duration::from_secs(10), || check().is_ok()) {
                 ctx.progress.step(
                     name,
@@ -79,7 +79,7 @@ impl Daemon {
         let result = wait_for_daemon(&mut child, name, self.startup_timeout, &self.logs(), check);
         if result.is_err() {
             // Leave nothing half-started behind; the error already says why.
-            let _ = terminate(child.id(), self.marker, Duration::from_secs(5));
+            let _ = terminate(child.id(), &self.marker, Duration::from_secs(5));
             let _ = child.wait();
             let _ = fs::remove_file(self.pid_file());
         }
@@ -92,9 +92,9 @@ impl Daemon {
     /// Stops the recorded instance, if any.
     pub(crate) fn down(&self, ctx: &Ctx) -> Result<()> {
         let pid_file = self.pid_file();
-        match recorded_pid(&pid_file, self.marker) {
+        match recorded_pid(&pid_file, &self.marker) {
             Some(pid) => {
-                terminate(pid, self.marker, Duration::from_secs(15))?;
+                terminate(pid, &self.marker, Duration::from_secs(15))?;
                 ctx.progress
                     .step(self.name, format_args!("stopped (pid {pid})"));
             }

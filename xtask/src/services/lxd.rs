@@ -57,6 +57,11 @@ impl Layout {
         cmd
     }
 
+    /// Our daemon's command line names our log file; another LXD on this machine is not ours.
+    fn marker(&self) -> String {
+        self.log.display().to_string()
+    }
+
     fn lxc(&self, args: &[&str]) -> Result<String> {
         output(self.command("lxc").args(args))
     }
@@ -96,7 +101,7 @@ impl Service for Lxd {
 
     fn down(&self, ctx: &Ctx) -> Result<()> {
         let layout = Layout::new(ctx)?;
-        let pid = recorded_pid(&layout.pid_file, "lxd");
+        let pid = recorded_pid(&layout.pid_file, &layout.marker());
         if pid.is_some() || api_get(&layout.socket).is_ok() {
             // Instances left by tests would each get a graceful stop otherwise.
             let _ = layout.lxc(&["stop", "--all", "--force"]);
@@ -110,9 +115,9 @@ impl Service for Lxd {
         match pid {
             Some(pid) => {
                 if !wait_until(Duration::from_secs(30), || {
-                    recorded_pid(&layout.pid_file, "lxd").is_none()
+                    recorded_pid(&layout.pid_file, &layout.marker()).is_none()
                 }) {
-                    terminate(pid, "lxd", Duration::from_secs(10))?;
+                    terminate(pid, &layout.marker(), Duration::from_secs(10))?;
                 }
                 ctx.progress
                     .step("lxd", format_args!("stopped (pid {pid})"));
@@ -129,7 +134,12 @@ impl Service for Lxd {
     }
 
     fn check(&self, ctx: &Ctx) -> Result<()> {
-        api_get(&socket_path(ctx)).map(drop)
+        let answer = api_get(&socket_path(ctx)).map(drop);
+        if ctx.is_root {
+            answer
+        } else {
+            answer.context("LXD needs root")
+        }
     }
 }
 
@@ -138,7 +148,7 @@ fn socket_path(ctx: &Ctx) -> PathBuf {
 }
 
 fn start_daemon(ctx: &Ctx, layout: &Layout) -> Result<()> {
-    if let Some(pid) = recorded_pid(&layout.pid_file, "lxd") {
+    if let Some(pid) = recorded_pid(&layout.pid_file, &layout.marker()) {
         output(layout.command("lxd").args(["waitready", "--timeout=60"])).with_context(|| {
             format!(
                 "LXD (pid {pid}) runs but is not ready{}",
@@ -156,7 +166,13 @@ fn start_daemon(ctx: &Ctx, layout: &Layout) -> Result<()> {
         );
     }
     // A daemon killed uncleanly leaves its tmpfs mounts behind; a new one must not stack on them.
-    unmount_under(&layout.var)?;
+    let leftovers = unmount_under(&layout.var)?;
+    if leftovers > 0 {
+        ctx.progress.step(
+            "lxd",
+            format_args!("unmounted {leftovers} mounts left by a crashed daemon"),
+        );
+    }
     fs::create_dir_all(&layout.var)?;
     let program = find_program("lxd").context("lxd is not installed")?;
     let mut cmd = layout.command(&program.to_string_lossy());

@@ -24,7 +24,7 @@ impl Redis {
             extra_logs: Vec::new(),
             dir,
             // Redis rewrites its process title to `redis-server 127.0.0.1:16379`.
-            marker: "redis-server",
+            marker: "redis-server".to_owned(),
             endpoint: format!("127.0.0.1:{PORT}"),
             startup_timeout: Duration::from_secs(30),
         })

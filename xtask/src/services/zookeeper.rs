@@ -31,8 +31,9 @@ impl ZooKeeper {
             name: "zookeeper",
             log: dir.join("zookeeper.out"),
             extra_logs: vec![dir.join("zookeeper.log")],
+            // Our zoo.cfg path: another ZooKeeper on this machine is not ours to stop.
+            marker: dir.join("zoo.cfg").display().to_string(),
             dir,
-            marker: "QuorumPeerMain",
             endpoint: format!("127.0.0.1:{PORT}"),
             // A cold JVM on two busy cores takes a few seconds.
             startup_timeout: Duration::from_secs(60),
