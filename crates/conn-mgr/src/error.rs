@@ -163,6 +163,12 @@ impl Error {
 /// An opaque transport error (SSH library, socket, process); read it through `source()` and `Display`.
 pub struct TransportError(Box<dyn std::error::Error + Send + Sync>);
 
+impl TransportError {
+    pub(crate) fn new(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        TransportError(err.into())
+    }
+}
+
 impl fmt::Debug for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "TransportError({})", self.0)

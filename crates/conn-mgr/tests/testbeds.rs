@@ -17,7 +17,9 @@ fn loader() -> TestbedLoader {
 }
 
 fn ip(s: &str) -> Option<Host> {
-    Some(Host::Ip(s.parse::<IpAddr>().expect("test IP literals are valid")))
+    Some(Host::Ip(
+        s.parse::<IpAddr>().expect("test IP literals are valid"),
+    ))
 }
 
 #[test]
