@@ -7,6 +7,7 @@
 
 mod daemon;
 mod install;
+mod lock;
 mod lxd;
 mod postgres;
 mod process;
@@ -59,6 +60,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 /// each answers. A second call returns in seconds.
 pub(crate) fn up() -> Result<()> {
     let ctx = Ctx::new()?;
+    let _lock = lock::Lock::acquire(&ctx)?;
     install::ensure_installed(&ctx)?;
     for_each_service(&ctx, "up", |service, ctx| service.up(ctx))?;
     ctx.progress.step(
@@ -70,6 +72,7 @@ pub(crate) fn up() -> Result<()> {
 
 fn down() -> Result<()> {
     let ctx = Ctx::new()?;
+    let _lock = lock::Lock::acquire(&ctx)?;
     for_each_service(&ctx, "down", |service, ctx| service.down(ctx))?;
     ctx.progress.step("services", "all down");
     Ok(())

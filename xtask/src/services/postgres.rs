@@ -144,6 +144,11 @@ impl Cluster {
     fn init(&self, ctx: &Ctx) -> Result<()> {
         ctx.progress
             .step("postgres", format_args!("initdb {}", self.data.display()));
+        if self.data.exists() {
+            // A PG_VERSION-less data dir is what an interrupted initdb leaves; initdb wants it empty.
+            fs::remove_dir_all(&self.data)
+                .with_context(|| format!("removing {}", self.data.display()))?;
+        }
         fs::create_dir_all(&self.data)
             .with_context(|| format!("creating {}", self.data.display()))?;
         if self.run_as_postgres {
