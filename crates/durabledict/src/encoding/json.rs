@@ -1,0 +1,26 @@
+//! JSON, the default encoding, readable by Python's `JSONEncoding`.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::Encoding;
+use crate::EncodingError;
+
+/// JSON through serde (Python's `JSONEncoding`).
+///
+/// Writes compact UTF-8 JSON, which Python's `json.loads` reads on every version; reads
+/// Python's `", "`/`": "` style and `\uXXXX` escapes. Python's non-standard `NaN`,
+/// `Infinity` and `-Infinity` tokens are refused with a decode error naming the key rather
+/// than silently turned into something else.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json;
+
+impl<V: Serialize + DeserializeOwned> Encoding<V> for Json {
+    fn encode(&self, value: &V) -> Result<Vec<u8>, EncodingError> {
+        serde_json::to_vec(value).map_err(|e| EncodingError::new("json", e))
+    }
+
+    fn decode(&self, raw: &[u8]) -> Result<V, EncodingError> {
+        serde_json::from_slice(raw).map_err(|e| EncodingError::new("json", e))
+    }
+}

@@ -1,0 +1,1 @@
+//! The blocking facade on the real Redis, from plain threads.

@@ -1,0 +1,1 @@
+//! Live interop with Python durabledict on the real Redis.
