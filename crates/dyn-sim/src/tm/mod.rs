@@ -6,11 +6,15 @@ pub(crate) mod envelope;
 pub(crate) mod jobs;
 pub(crate) mod names;
 pub(crate) mod nodes;
+pub(crate) mod objects;
 pub(crate) mod pipeline;
 pub(crate) mod rdata;
 pub(crate) mod records;
+pub(crate) mod reports;
+pub(crate) mod services;
 pub(crate) mod session;
 pub(crate) mod tasks;
+pub(crate) mod users;
 pub(crate) mod zonefile;
 pub(crate) mod zones;
 
@@ -75,10 +79,29 @@ pub(crate) fn route(world: &mut World, call: &Call) -> TmResult {
         "nodelist" => nodes::node_list(world, call),
         "node" => nodes::delete_node(world, call),
         "task" => tasks::handle(world, call),
-        other => match other.strip_suffix("record").and_then(rdata::spec) {
-            Some(spec) => records::handle(world, call, spec),
-            None => Err(unknown_resource(call)),
-        },
+        "dsfnode" => objects::dsf_node(world, call),
+        "user" => users::user(world, call),
+        "checkpermissionreport"
+        | "qpsreport"
+        | "zonenotereport"
+        | "dnssectimelinereport"
+        | "rttmlogreport"
+        | "rttmrrsetreport" => reports::handle(world, call, &resource),
+        other => {
+            if let Some(def) = services::find(other) {
+                return services::handle(world, call, def);
+            }
+            if let Some(def) = objects::find(other) {
+                return objects::handle(world, call, def);
+            }
+            if let Some(def) = users::find_entry(other) {
+                return users::entry(world, call, def);
+            }
+            match other.strip_suffix("record").and_then(rdata::spec) {
+                Some(spec) => records::handle(world, call, spec),
+                None => Err(unknown_resource(call)),
+            }
+        }
     }
 }
 

@@ -28,3 +28,62 @@ async fn zones_and_records_round_trip_through_the_python_sdk() {
     assert!(log.iter().all(|e| e.status != 500));
     assert_eq!(sim.session_count(), 0, "the script logged out");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn services_accounts_and_reports_through_the_python_sdk() {
+    let sim = sim().await;
+    script(&sim, "tm_services.py").await;
+    let log = sim.requests_raw();
+    let tsig = log
+        .iter()
+        .find(|e| e.method == "POST" && e.path == "/REST/TSIGKey/k1/")
+        .expect("TSIG created");
+    assert_eq!(
+        tsig.json_body().map(|b| b["algorithm"].clone()),
+        Some(serde_json::json!("hmac-sha256"))
+    );
+    assert!(log.iter().all(|e| e.status < 500), "no server errors");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_sdk_survives_jobs_blocked_tasks_and_rate_limits() {
+    use dyn_sim::{Fault, FaultRule, RequestMatch};
+
+    let sim = sim().await;
+    sim.blocked_next(1, RequestMatch::new("POST", "/REST/ARecord/"));
+    sim.add_fault(FaultRule::next(
+        1,
+        RequestMatch::new("POST", "/REST/TXTRecord/"),
+        Fault::RateLimit {
+            retry_after_secs: 5,
+        },
+    ));
+    sim.promote_next_to_job(1, RequestMatch::new("PUT", "/REST/Zone/"), 1);
+    script(&sim, "tm_faults.py").await;
+
+    let log = sim.requests_raw();
+    let statuses: Vec<(u16, &str)> = log.iter().map(|e| (e.status, e.path.as_str())).collect();
+    assert!(
+        statuses
+            .iter()
+            .any(|(s, p)| *s == 307 && p.starts_with("/REST/Zone/")),
+        "{statuses:?}"
+    );
+    let polls: Vec<_> = log
+        .iter()
+        .filter(|e| e.path.starts_with("/REST/Job/"))
+        .collect();
+    assert_eq!(
+        polls.len(),
+        2,
+        "one poll still running, one with the result"
+    );
+    assert_eq!(polls[0].status, 307);
+    assert_eq!(polls[1].status, 200);
+    assert_eq!(polls[0].header("content-length"), Some("0"));
+    assert!(
+        polls[0].header("auth-token").is_some(),
+        "the SDK polls with its token"
+    );
+    assert!(statuses.contains(&(429, "/REST/TXTRecord/jobs.example/txt.jobs.example./")));
+}
