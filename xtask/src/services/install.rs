@@ -74,6 +74,8 @@ pub(crate) const NEEDS: &[Need] = &[
     ),
     need("lxd", "lxd", Probe::Program("lxd")),
     need("lxc", "lxd-client", Probe::Program("lxc")),
+    // LXD runs `ip` at startup but only recommends iproute2; minimal images lack it.
+    need("ip", "iproute2", Probe::Program("ip")),
     need(
         "static busybox",
         "busybox-static",
