@@ -147,6 +147,9 @@ pub(crate) fn report() -> Result<()> {
     Ok(())
 }
 
+/// A fresh VM often runs unattended-upgrades at boot; wait for its dpkg lock instead of failing.
+const LOCK_TIMEOUT: &str = "DPkg::Lock::Timeout=600";
+
 fn install_command(packages: &[&str]) -> Command {
     let mut cmd = Command::new("apt-get");
     cmd.env("DEBIAN_FRONTEND", "noninteractive")
@@ -188,7 +191,7 @@ pub(crate) fn ensure_installed(ctx: &Ctx) -> Result<()> {
 
 fn apt(ctx: &Ctx, packages: &[&str]) -> Result<()> {
     let update = Command::new("apt-get")
-        .args(["-q", "update"])
+        .args(["-q", "-o", LOCK_TIMEOUT, "update"])
         .env("DEBIAN_FRONTEND", "noninteractive")
         .status()
         .context("running apt-get update")?;
