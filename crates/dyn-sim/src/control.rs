@@ -91,6 +91,18 @@ fn route(shared: &Shared, method: &str, parts: &[&str], body: &[u8]) -> Result<V
             });
             Ok(json!({"created": true}))
         }
+        ("POST", ["mm", "events"]) => {
+            #[derive(Deserialize)]
+            struct Inject {
+                apikey: String,
+                event: crate::MmEvent,
+            }
+            let inject: Inject = parse(body)?;
+            let now = world.clock.unix();
+            Ok(
+                json!({"injected": crate::mm::event::inject(&mut world.mm, &inject.apikey, inject.event, now)}),
+            )
+        }
         ("POST", ["sessions", "expire"]) => {
             let expire: Expire = if body.is_empty() {
                 Expire::default()

@@ -41,6 +41,7 @@ mod world;
 pub use error::{Error, Result};
 pub use fault::{Fault, FaultRule, RequestMatch};
 pub use log::LoggedRequest;
+pub use mm::event::MmEvent;
 pub use options::{JobResponse, Options, RateLimit};
 pub use seed::{
     DEFAULT_APIKEY, DEFAULT_CUSTOMER, DEFAULT_PASSWORD, DEFAULT_PERMISSIONS, DEFAULT_USER,

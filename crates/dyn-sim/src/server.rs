@@ -350,6 +350,24 @@ impl Simulator {
         self.world().log.clear();
     }
 
+    /// Adds an MM event (bounce, complaint, open, click, ...) to an account's reports; returns
+    /// false when the API key is unknown.
+    pub fn mm_inject(&self, apikey: &str, event: crate::MmEvent) -> bool {
+        let mut world = self.world();
+        let now = world.clock.unix();
+        crate::mm::event::inject(&mut world.mm, apikey, event, now)
+    }
+
+    /// The messages an MM account has sent, as JSON, oldest first.
+    pub fn mm_messages(&self, apikey: &str) -> Vec<Value> {
+        self.world()
+            .mm
+            .accounts
+            .get(apikey)
+            .map(|a| a.messages.clone())
+            .unwrap_or_default()
+    }
+
     /// A JSON dump of the published state (zones with serials and records, TSIG keys,
     /// MM accounts), for comparing what two clients did.
     pub fn state(&self) -> Value {

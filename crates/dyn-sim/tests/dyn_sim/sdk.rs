@@ -87,3 +87,66 @@ async fn the_python_sdk_survives_jobs_blocked_tasks_and_rate_limits() {
     );
     assert!(statuses.contains(&(429, "/REST/TXTRecord/jobs.example/txt.jobs.example./")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn message_management_reads_through_the_python_sdk() {
+    use dyn_sim::{DEFAULT_APIKEY, MmEvent};
+
+    let sim = sim().await;
+    let http = reqwest::Client::new();
+    for (rcpt, campaign) in [
+        ("rcpt1@example.org", "spring"),
+        ("rcpt2@example.org", "summer"),
+        ("rcpt3@example.org", ""),
+    ] {
+        let mut form = vec![
+            ("apikey", DEFAULT_APIKEY),
+            ("from", "sender@example.com"),
+            ("to[]", rcpt),
+            ("subject", "hello"),
+            ("bodytext", "plain body"),
+        ];
+        if !campaign.is_empty() {
+            form.push(("X-Campaign", campaign));
+        }
+        let sent = http
+            .post(format!("{}/rest/json/send", sim.base_url()))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(
+                form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(&form)
+                    .finish(),
+            )
+            .send()
+            .await
+            .expect("send answers");
+        assert_eq!(sent.status().as_u16(), 200);
+    }
+    assert!(
+        sim.mm_inject(
+            DEFAULT_APIKEY,
+            MmEvent::new("bounces", "bounced@example.org", "sender@example.com")
+                .with("bouncetype", "hard")
+        )
+    );
+    for _ in 0..2 {
+        assert!(sim.mm_inject(
+            DEFAULT_APIKEY,
+            MmEvent::new("opens", "rcpt1@example.org", "sender@example.com")
+        ));
+    }
+    script(&sim, "mm_calls.py").await;
+    let log = sim.requests_raw();
+    let report = log
+        .iter()
+        .find(|e| e.path == "/rest/json/reports/sent")
+        .expect("report requested");
+    assert!(
+        report
+            .query
+            .as_deref()
+            .is_some_and(|q| q.contains("apikey=")),
+        "apikey travels in the query"
+    );
+    assert!(!log.iter().any(|e| e.path == "/rest/json/send" && e.header("user-agent") == Some("dyn-py v1.8.6")));
+}
