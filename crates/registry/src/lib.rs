@@ -12,7 +12,8 @@
 //! | override | [`Registry::with_override`], [`ScopeExt::with_override`] | one closure call / every poll of one future |
 //!
 //! [`Registry::current`] resolves the innermost entry (override → task → thread → global), in
-//! the manner of tracing's dispatcher. Lookups return `Option`; there is no hidden default.
+//! the manner of tracing's dispatcher; inside a tokio task it skips the thread scope, because a
+//! worker thread's entries belong to whichever task put them there. Lookups return `Option`; there is no hidden default.
 //! [`WeakMap`] is an identity map that hands out the same live `Arc` per key without keeping
 //! values alive.
 //!

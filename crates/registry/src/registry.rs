@@ -131,6 +131,10 @@ where
 
     /// The scope of the calling OS thread; its entries are removed when the thread exits.
     ///
+    /// Meant for plain threads (the Python original's per-thread sessions). Inside tokio tasks
+    /// prefer [`Registry::task`]: a worker thread's entries are shared by every task it runs,
+    /// and [`Registry::current`] ignores them there.
+    ///
     /// # Errors
     /// [`Error::ThreadExiting`] when called from a thread-local destructor at thread exit.
     pub fn thread(&self) -> Result<ScopeHandle<'_, K, V>> {
@@ -187,15 +191,22 @@ where
     }
 
     /// The innermost entry for `key`: override, then task, then thread, then global.
+    ///
+    /// Inside a tokio task (feature `tokio`) the thread scope is skipped: a worker thread runs
+    /// many unrelated tasks, and a task may move to another worker at any `.await`, so the
+    /// worker's entries say nothing about the task. Use a task scope or an override there.
     pub fn current(&self, key: &K) -> Option<Arc<V>> {
         if let Some(value) = overrides::lookup(self.inner.id, key) {
             return Some(value);
         }
         #[cfg(feature = "tokio")]
-        let task = crate::task::current_scope();
+        let (task, thread) = match crate::task::current_scope() {
+            Some(task) => (Some(task), None),
+            None if tokio::task::try_id().is_some() => (None, None),
+            None => (None, crate::thread::current_scope()),
+        };
         #[cfg(not(feature = "tokio"))]
-        let task = None;
-        let thread = crate::thread::current_scope();
+        let (task, thread) = (None, crate::thread::current_scope());
         let scopes = self.inner.read();
         [task, thread, Some(ScopeId::Global)]
             .into_iter()

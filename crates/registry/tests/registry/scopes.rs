@@ -1,6 +1,6 @@
 //! Each thread and each task sees only its own instance under one key.
 
-use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 
 use registry::{Error, Registry, ScopeExt};
@@ -81,38 +81,43 @@ fn sixty_four_tasks_each_keep_their_own_instance_across_yields() {
 fn a_task_that_migrates_between_workers_keeps_its_instance() {
     let runtime = multi_thread_runtime();
     let sessions: Registry<&str, Instance> = Registry::new();
+    let migrated = Arc::new(AtomicBool::new(false));
 
-    let workers_seen = runtime.block_on(async {
-        // Several busy tasks make idle workers steal, which moves tasks between threads.
+    runtime.block_on(async {
+        // Several busy tasks make idle workers steal, which moves tasks between threads. Each
+        // yields at least 300 times, and all keep going until one of them has moved.
         let tasks: Vec<_> = (0..8)
             .map(|n| {
                 let sessions = sessions.clone();
+                let migrated = Arc::clone(&migrated);
                 registry::spawn(async move {
                     sessions.task()?.insert(KEY, Instance(n));
-                    let mut workers = HashSet::new();
+                    let first_worker = std::thread::current().id();
                     let mut yields = 0_u32;
-                    while yields < 300 || (workers.len() < 2 && yields < 1_000_000) {
-                        workers.insert(std::thread::current().id());
+                    while yields < 300 || (!migrated.load(Ordering::Relaxed) && yields < 1_000_000)
+                    {
                         tokio::task::yield_now().await;
                         yields += 1;
+                        if std::thread::current().id() != first_worker {
+                            migrated.store(true, Ordering::Relaxed);
+                        }
                         assert_eq!(sessions.current(&KEY).as_deref(), Some(&Instance(n)));
                     }
-                    Ok::<_, Error>(workers.len())
+                    Ok::<_, Error>(())
                 })
                 .expect("inside a runtime")
             })
             .collect();
-        let mut most = 0;
         for task in tasks {
-            most = most.max(
-                task.await
-                    .expect("task assertions hold")
-                    .expect("task scope"),
-            );
+            task.await
+                .expect("task assertions hold")
+                .expect("task scope");
         }
-        most
     });
-    assert!(workers_seen >= 2, "no task ever changed worker thread");
+    assert!(
+        migrated.load(Ordering::Relaxed),
+        "no task ever changed worker thread"
+    );
     assert_eq!(sessions.stats(), registry::Stats::default());
 }
 
@@ -201,4 +206,21 @@ fn a_nested_task_scope_defers_to_the_outer_one() {
         })
         .expect("task assertions hold");
     assert_eq!(sessions.stats(), registry::Stats::default());
+}
+
+#[test]
+fn current_ignores_the_worker_threads_entries_inside_a_task() {
+    let runtime = multi_thread_runtime();
+    let sessions: Registry<&str, Instance> = Registry::new();
+    sessions.insert(KEY, Instance(0));
+    let inner = sessions.clone();
+    runtime
+        .block_on(runtime.spawn(async move {
+            let worker = inner.thread().expect("worker is running");
+            worker.insert(KEY, Instance(1));
+            // Another task on this worker must not pick this up as "its" entry.
+            assert_eq!(inner.current(&KEY).as_deref(), Some(&Instance(0)));
+            assert_eq!(worker.remove(&KEY).as_deref(), Some(&Instance(1)));
+        }))
+        .expect("task assertions hold");
 }
