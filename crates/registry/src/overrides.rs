@@ -71,22 +71,34 @@ where
 ///
 /// `!Send` on purpose: it must be dropped on the thread that installed it.
 pub(crate) struct Installed {
+    /// `false` when the thread-local was already destroyed (a thread-local destructor is
+    /// running): the override is then not visible, and there is nothing to pop.
+    pushed: bool,
     _not_send: PhantomData<*const ()>,
 }
 
 pub(crate) fn install(frame: Frame) -> Installed {
-    FRAMES.with(|frames| frames.borrow_mut().push(frame));
-    INSTALLED.fetch_add(1, Ordering::Relaxed);
+    let pushed = FRAMES
+        .try_with(|frames| frames.borrow_mut().push(frame))
+        .is_ok();
+    if pushed {
+        INSTALLED.fetch_add(1, Ordering::Relaxed);
+    }
     Installed {
+        pushed,
         _not_send: PhantomData,
     }
 }
 
 impl Drop for Installed {
     fn drop(&mut self) {
+        if !self.pushed {
+            return;
+        }
         // Guards nest strictly (closure scope or one poll), so ours is the top frame.
         let popped = FRAMES.try_with(|frames| frames.borrow_mut().pop());
         INSTALLED.fetch_sub(1, Ordering::Relaxed);
+        // The frame's value is dropped here, outside the `RefCell` borrow.
         drop(popped);
     }
 }

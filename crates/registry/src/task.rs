@@ -57,9 +57,13 @@ impl Drop for Entered {
     }
 }
 
-fn enter(tracker: &Arc<Tracker>) -> Entered {
-    let previous = CURRENT_TASK.with(|current| current.replace(Some(Arc::clone(tracker))));
-    Entered { previous }
+/// Marks `tracker` as the current task scope; `None` if the thread-local is already destroyed
+/// (only possible in a thread-local destructor), in which case no task scope is available.
+fn enter(tracker: &Arc<Tracker>) -> Option<Entered> {
+    CURRENT_TASK
+        .try_with(|current| current.replace(Some(Arc::clone(tracker))))
+        .ok()
+        .map(|previous| Entered { previous })
 }
 
 pin_project_lite::pin_project! {
