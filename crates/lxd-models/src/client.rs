@@ -11,6 +11,7 @@ use crate::envelope::Envelope;
 use crate::error::{Error, Result};
 use crate::identity::WeakMap;
 use crate::model::Node;
+use crate::tls::{ClientIdentity, ServerVerification};
 use crate::url::ApiUrl;
 
 /// Host part of URLs sent over the unix socket; LXD ignores it.
@@ -36,16 +37,31 @@ pub struct Client {
 
 struct Shared {
     http: reqwest::Client,
-    /// Where websockets connect (the same place as the REST calls).
-    socket: PathBuf,
+    /// Where REST calls and websockets go.
+    endpoint: Endpoint,
     operation_timeout: Option<Duration>,
-    pub(crate) identity: WeakMap<Node>,
+    identity: WeakMap<Node>,
+}
+
+/// Where the daemon listens.
+pub(crate) enum Endpoint {
+    Unix(PathBuf),
+    Https {
+        /// `https://host:port`, no trailing slash.
+        base: String,
+        host: String,
+        port: u16,
+        tls: Arc<rustls::ClientConfig>,
+    },
 }
 
 /// Builds a [`Client`] with explicit settings.
 #[derive(Debug, Clone, Default)]
 pub struct ClientBuilder {
     socket: Option<PathBuf>,
+    https: Option<String>,
+    identity: Option<ClientIdentity>,
+    verify: Option<ServerVerification>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
@@ -57,6 +73,27 @@ impl ClientBuilder {
     #[must_use]
     pub fn unix_socket(mut self, path: impl Into<PathBuf>) -> Self {
         self.socket = Some(path.into());
+        self
+    }
+
+    /// Talks to a remote daemon over HTTPS (`https://host:8443`); needs [`ClientBuilder::verify`].
+    #[must_use]
+    pub fn https(mut self, url: impl Into<String>) -> Self {
+        self.https = Some(url.into());
+        self
+    }
+
+    /// The client certificate presented over HTTPS.
+    #[must_use]
+    pub fn identity(mut self, identity: ClientIdentity) -> Self {
+        self.identity = Some(identity);
+        self
+    }
+
+    /// How the server certificate is checked over HTTPS (required: there is no default "off").
+    #[must_use]
+    pub fn verify(mut self, verification: ServerVerification) -> Self {
+        self.verify = Some(verification);
         self
     }
 
@@ -90,11 +127,38 @@ impl ClientBuilder {
 
     /// Creates the client. No request is made until the first call.
     pub fn build(self) -> Result<Client> {
-        let socket = self.socket.unwrap_or_else(crate::socket::discover_socket);
         let mut http = reqwest::Client::builder()
-            .unix_socket(socket.clone())
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            // Proxy variables in the environment must never reroute the daemon's traffic.
+            .no_proxy();
+        let endpoint = match (self.https, self.socket) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Config(
+                    "choose a unix socket or https, not both".into(),
+                ));
+            }
+            (Some(url), None) => {
+                let verify = self.verify.ok_or_else(|| {
+                    Error::Config(
+                        "https needs a server ca or a pinned fingerprint (ClientBuilder::verify)"
+                            .into(),
+                    )
+                })?;
+                let tls = crate::tls::client_config(self.identity.as_ref(), &verify)?;
+                http = http.tls_backend_preconfigured(tls.clone());
+                https_endpoint(&url, Arc::new(tls))?
+            }
+            (None, socket) => {
+                let socket = socket.unwrap_or_else(crate::socket::discover_socket);
+                // Never used for the socket, but reqwest wants a TLS backend; handing it one
+                // avoids installing a process-wide default crypto provider.
+                http = http
+                    .unix_socket(socket.clone())
+                    .tls_backend_preconfigured(crate::tls::unused_config()?);
+                Endpoint::Unix(socket)
+            }
+        };
         if let Some(timeout) = self.timeout {
             http = http.timeout(timeout);
         }
@@ -103,7 +167,7 @@ impl ClientBuilder {
             .map_err(|e| Error::Config(format!("http client: {e}")))?;
         let shared = Shared {
             http,
-            socket,
+            endpoint,
             operation_timeout: self.operation_timeout,
             identity: WeakMap::new(),
         };
@@ -152,9 +216,12 @@ impl Client {
         self.project.as_deref()
     }
 
-    /// The unix socket this client talks to.
-    pub fn socket_path(&self) -> &std::path::Path {
-        &self.shared.socket
+    /// The unix socket this client talks to (`None` over HTTPS).
+    pub fn socket_path(&self) -> Option<&std::path::Path> {
+        match &self.shared.endpoint {
+            Endpoint::Unix(path) => Some(path),
+            Endpoint::Https { .. } => None,
+        }
     }
 
     /// A URL builder at `/1.0`, scoped to this client's project.
@@ -193,9 +260,11 @@ impl Client {
 
     /// Starts a request; the caller adds headers and body.
     pub(crate) fn request(&self, method: Method, url: &ApiUrl) -> reqwest::RequestBuilder {
-        self.shared
-            .http
-            .request(method, format!("{UNIX_BASE}{url}"))
+        let base = match &self.shared.endpoint {
+            Endpoint::Unix(_) => UNIX_BASE,
+            Endpoint::Https { base, .. } => base,
+        };
+        self.shared.http.request(method, format!("{base}{url}"))
     }
 
     /// Sends a request and decodes the envelope; error envelopes become typed errors.
@@ -336,10 +405,83 @@ pub(crate) fn operation_outcome(id: &str, op: Value) -> Result<Value> {
     }
 }
 
+/// Parses `https://host[:port][/]` (LXD answers 404 to a trailing slash, so it goes).
+fn https_endpoint(url: &str, tls: Arc<rustls::ClientConfig>) -> Result<Endpoint> {
+    let bad = || Error::Config(format!("remote url must be https://host[:port]: {url}"));
+    let authority = url
+        .strip_prefix("https://")
+        .ok_or_else(bad)?
+        .trim_end_matches('/');
+    let (host, port) = match authority.strip_prefix('[') {
+        // [v6]:port
+        Some(v6) => {
+            let (host, rest) = v6.split_once(']').ok_or_else(bad)?;
+            (host, rest.strip_prefix(':'))
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    let port = port.map_or(Ok(8443), str::parse).map_err(|_| bad())?;
+    if host.is_empty() || host.contains('/') {
+        return Err(bad());
+    }
+    Ok(Endpoint::Https {
+        base: format!("https://{authority}"),
+        host: host.to_owned(),
+        port,
+        tls,
+    })
+}
+
+/// A byte stream a websocket can run on: the unix socket or TLS over TCP.
+pub(crate) trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
+
+/// A websocket to the daemon.
+pub(crate) type WebSocket = tokio_tungstenite::WebSocketStream<Box<dyn Io>>;
+
+impl Client {
+    /// Opens a websocket on `url` over the same transport (and TLS identity) as the REST calls.
+    pub(crate) async fn websocket(&self, url: &ApiUrl) -> Result<WebSocket> {
+        let (stream, address): (Box<dyn Io>, String) = match &self.shared.endpoint {
+            Endpoint::Unix(path) => {
+                let stream = tokio::net::UnixStream::connect(path)
+                    .await
+                    .map_err(Error::transport)?;
+                (Box::new(stream), format!("ws://lxd{url}"))
+            }
+            Endpoint::Https {
+                host, port, tls, ..
+            } => {
+                let tcp = tokio::net::TcpStream::connect((host.as_str(), *port))
+                    .await
+                    .map_err(Error::transport)?;
+                tcp.set_nodelay(true).map_err(Error::transport)?;
+                let name = rustls::pki_types::ServerName::try_from(host.clone())
+                    .map_err(|e| Error::Config(format!("server name {host}: {e}")))?;
+                let connector = tokio_rustls::TlsConnector::from(Arc::clone(tls));
+                let stream = connector
+                    .connect(name, tcp)
+                    .await
+                    .map_err(Error::transport)?;
+                (Box::new(stream), format!("wss://{host}:{port}{url}"))
+            }
+        };
+        let (socket, _) = tokio_tungstenite::client_async(address, stream).await?;
+        Ok(socket)
+    }
+}
+
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let endpoint = match &self.shared.endpoint {
+            Endpoint::Unix(path) => path.display().to_string(),
+            Endpoint::Https { base, .. } => base.clone(),
+        };
         f.debug_struct("Client")
-            .field("socket", &self.shared.socket)
+            .field("endpoint", &endpoint)
             .field("project", &self.project)
             .finish_non_exhaustive()
     }

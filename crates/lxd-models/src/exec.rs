@@ -7,16 +7,14 @@ use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use reqwest::Method;
 use serde_json::{Value, json};
-use tokio::net::UnixStream;
-use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::client::Client;
+use crate::client::{Client, WebSocket};
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
 use crate::url::ApiUrl;
 
-type Socket = WebSocketStream<UnixStream>;
+type Socket = WebSocket;
 
 /// What a finished command left behind.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,11 +190,7 @@ impl Exec {
             .name(operation)
             .segment("websocket")
             .query("secret", secret);
-        let stream = UnixStream::connect(self.client.socket_path())
-            .await
-            .map_err(Error::transport)?;
-        let (socket, _) = tokio_tungstenite::client_async(format!("ws://lxd{url}"), stream).await?;
-        Ok(socket)
+        self.client.websocket(&url).await
     }
 }
 

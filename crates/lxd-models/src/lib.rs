@@ -34,6 +34,7 @@
 //! # Ok(()) }
 //! ```
 
+mod auth;
 mod client;
 mod envelope;
 mod error;
@@ -46,6 +47,7 @@ mod model;
 mod ops;
 mod raw;
 mod socket;
+mod tls;
 mod url;
 mod used_by;
 
@@ -64,5 +66,6 @@ pub use ops::{delete, patch, rollback, save, save_force, sync};
 pub use raw::{Raw, RawResponse};
 pub use reqwest::Method;
 pub use socket::discover_socket;
+pub use tls::{ClientIdentity, ServerVerification};
 pub use url::ApiUrl;
 pub use used_by::{RefKind, ResourceRef, UsedBy};

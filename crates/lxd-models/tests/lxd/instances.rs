@@ -71,7 +71,7 @@ async fn lifecycle(client: &Client, name: &str, profile: &str) -> lxd_models::Re
     // Instance PUT is asynchronous: save waits for it.
     instance.set_config("user.note", "saved");
     save(&instance).await?;
-    let fresh = Client::unix(client.socket_path())?
+    let fresh = Client::unix(crate::support::lxd_socket())?
         .instances()
         .get(name)
         .await?;

@@ -1,6 +1,7 @@
 //! Integration tests of `lxd-models` against a real LXD daemon (`cargo xtask services up`).
 
 mod errors;
+mod https;
 mod images;
 mod instances;
 mod misc;
