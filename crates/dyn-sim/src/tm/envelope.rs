@@ -103,9 +103,6 @@ pub(crate) fn illegal(text: impl Into<String>) -> Failure {
 pub(crate) fn invalid_request(text: impl Into<String>) -> Failure {
     Failure::new(400, vec![Msg::error("INVALID_REQUEST", "API-A", text)])
 }
-pub(crate) fn permission_denied(text: impl Into<String>) -> Failure {
-    Failure::new(400, vec![Msg::error("PERMISSION_DENIED", "BLL", text)])
-}
 pub(crate) fn bad_token() -> Failure {
     Failure::new(
         400,

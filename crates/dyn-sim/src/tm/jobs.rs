@@ -10,17 +10,27 @@ use crate::JobResponse;
 use crate::http::Reply;
 use crate::world::{Job, World};
 
+/// When a promoted request's job completes, and how it is answered meanwhile.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct JobPlan {
+    pub(crate) polls: u32,
+    pub(crate) after: Duration,
+    pub(crate) response: Option<JobResponse>,
+}
+
 /// Stores a finished answer as a job and returns the "not done yet" answer.
 pub(crate) fn promote(
     world: &mut World,
     token: &str,
     job_id: u64,
-    http_status: u16,
-    body: Value,
-    polls: u32,
-    after: Duration,
-    response: Option<JobResponse>,
+    (http_status, body): (u16, Value),
+    plan: JobPlan,
 ) -> Reply {
+    let JobPlan {
+        polls,
+        after,
+        response,
+    } = plan;
     let response = response.unwrap_or(world.options.job_response);
     world.jobs.insert(
         job_id,

@@ -211,7 +211,7 @@ pub(crate) fn handle(world: &mut World, call: &Call, def: &'static ObjDef) -> Tm
             };
             let mut obj = fields(call);
             for field in def.required {
-                if !obj.get(*field).is_some_and(|v| !v.is_null()) {
+                if obj.get(*field).is_none_or(Value::is_null) {
                     return Err(missing(field));
                 }
             }

@@ -120,7 +120,11 @@ fn serve(
                 after_millis,
                 response,
             } => {
-                promotion = Some((*polls, Duration::from_millis(*after_millis), *response));
+                promotion = Some(jobs::JobPlan {
+                    polls: *polls,
+                    after: Duration::from_millis(*after_millis),
+                    response: *response,
+                });
                 continue;
             }
         };
@@ -170,10 +174,10 @@ fn serve(
         ip: req.peer.ip(),
     };
     let result = route(world, &call);
-    if let (Some((polls, after, response)), Some(Sess { token, .. })) = (promotion, &sess) {
+    if let (Some(plan), Some(Sess { token, .. })) = (promotion, &sess) {
         let http = http_status(world, &result);
         let body = envelope::body(&result, job_id);
-        return jobs::promote(world, token, job_id, http, body, polls, after, response);
+        return jobs::promote(world, token, job_id, (http, body), plan);
     }
     finish(world, &result, job_id)
 }

@@ -133,7 +133,7 @@ pub(crate) fn uri(rtype: &str, zone: &str, r: &Record) -> String {
     format!("/REST/{rtype}Record/{zone}/{}/{}", r.fqdn, r.id)
 }
 
-fn rdata_arg<'a>(value: Option<&'a Value>) -> Result<&'a Map<String, Value>, Failure> {
+fn rdata_arg(value: Option<&Value>) -> Result<&Map<String, Value>, Failure> {
     match value {
         Some(Value::Object(map)) => Ok(map),
         Some(_) => Err(invalid("rdata: Must be an object")),

@@ -216,7 +216,7 @@ fn update(world: &mut World, call: &Call, sess: &Sess, name: &str) -> TmResult {
         [] => {
             // dyn-python's SecondaryZone.serial sends an empty PUT and reads the zone back.
             changes::zone(world, sess, name)
-                .map(|z| zone_json(z))
+                .map(zone_json)
                 .and_then(|d| ok(d, "update: No changes requested"))
         }
         _ => Err(invalid(

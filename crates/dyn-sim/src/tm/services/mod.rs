@@ -195,7 +195,7 @@ fn create(world: &mut World, call: &Call, sess: &Sess, def: &ServiceDef, mut key
         key.subs.push(value);
     }
     for field in def.required {
-        if !obj.get(*field).is_some_and(|v| !v.is_null()) {
+        if obj.get(*field).is_none_or(Value::is_null) {
             return Err(missing(field));
         }
     }
