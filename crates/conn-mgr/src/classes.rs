@@ -42,6 +42,10 @@ impl Classes {
     /// The built-in classes.
     pub fn with_builtins() -> Self {
         let classes = Self::empty();
+        for name in ["ssh", "cli", DEFAULT_CLASS] {
+            classes.register(name, crate::builtin::ssh_cli::SshCliClass);
+        }
+        classes.register("ssh-exec", crate::builtin::ssh_exec::SshExecClass);
         classes.register("local", crate::builtin::local::LocalClass);
         classes
     }

@@ -28,6 +28,7 @@
 
 mod builtin;
 mod classes;
+mod cli;
 mod connection;
 mod device;
 mod error;
@@ -37,6 +38,7 @@ mod manager;
 mod options;
 mod pool;
 mod secret;
+mod ssh;
 pub mod testbed;
 mod value;
 

@@ -299,6 +299,7 @@ impl Sshd {
             if pid.parse::<u32>().is_ok()
                 && Command::new("kill")
                     .args(["-KILL", &pid])
+                    .stderr(Stdio::null())
                     .status()
                     .is_ok_and(|s| s.success())
             {

@@ -1,1 +1,178 @@
-//! placeholder
+//! `ssh` (also `cli`, `unicon.Unicon`): an interactive CLI over one SSH shell channel, driven by the
+//! prompt engine on the session's own thread.
+
+use std::sync::{Arc, Mutex};
+
+use crate::cli::{Engine, Profile};
+use crate::connection::{ConnectContext, Connection, ConnectionFactory, ExecOptions};
+use crate::ssh::{
+    Actor, Job, ShellStream, SshSettings, Worker, connect_actor, current_actor, open_session,
+};
+use crate::{Error, Result, Secret, Value};
+
+/// The `ssh` class.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SshCliClass;
+
+impl ConnectionFactory for SshCliClass {
+    fn default_alias(&self) -> Option<&str> {
+        // pyATS stores unicon connections under `cli`.
+        Some("cli")
+    }
+
+    fn create(&self, context: ConnectContext) -> Result<Arc<dyn Connection>> {
+        let settings = SshSettings::from_context(&context)?;
+        let mut profile = Profile::for_os(settings.os.as_deref());
+        if let Some(p) = &settings.prompt_pattern {
+            profile = profile.with_prompt(p)?;
+        }
+        if let Some(init) = &settings.init_commands {
+            profile.init_commands.clone_from(init);
+        }
+        Ok(Arc::new(SshCli {
+            settings: Arc::new(settings),
+            profile,
+            actor: Mutex::new(None),
+        }))
+    }
+}
+
+#[derive(Debug)]
+struct SshCli {
+    settings: Arc<SshSettings>,
+    profile: Profile,
+    actor: Mutex<Option<Arc<Actor>>>,
+}
+
+struct CliWorker {
+    engine: Engine<ShellStream>,
+    enable: Option<Secret>,
+}
+
+impl Worker for CliWorker {
+    fn handle(&mut self, job: Job) -> bool {
+        let (result, reply) = match job {
+            Job::Execute {
+                command,
+                options,
+                reply,
+            } => (self.engine.execute(&command, &options), reply),
+            Job::Configure {
+                lines,
+                options,
+                reply,
+            } => (
+                self.engine
+                    .configure(&lines, &options, self.enable.as_ref()),
+                reply,
+            ),
+            Job::Enable { reply } => (
+                self.engine
+                    .enable(self.enable.as_ref())
+                    .map(|()| self.engine.mode_name().to_owned()),
+                reply,
+            ),
+        };
+        let alive = !matches!(&result, Err(e) if e.is_transport());
+        let _ = reply.send(result);
+        alive
+    }
+
+    fn keepalive(&mut self) -> bool {
+        self.engine.stream_mut().session.keepalive_send().is_ok()
+    }
+
+    fn close(&mut self) {
+        self.engine.stream_mut().close();
+    }
+}
+
+#[async_trait::async_trait]
+impl Connection for SshCli {
+    fn class_name(&self) -> &str {
+        "ssh"
+    }
+
+    fn is_connected(&self) -> bool {
+        current_actor(&self.actor).is_some_and(|a| a.is_alive())
+    }
+
+    async fn connect(&self) -> Result<()> {
+        let settings = Arc::clone(&self.settings);
+        let profile = self.profile.clone();
+        connect_actor(&self.actor, &self.settings, move || {
+            let session = open_session(&settings)?;
+            let stream = ShellStream::open(session, settings.pty, settings.connect_timeout)?;
+            let mut engine = Engine::new(stream, profile, settings.exec_timeout);
+            let enable = settings.enable_password.clone();
+            engine.start(
+                settings.connect_timeout,
+                enable.as_ref(),
+                settings.goto_enable,
+            )?;
+            Ok(CliWorker { engine, enable })
+        })
+        .await
+    }
+
+    async fn disconnect(&self) -> Result<()> {
+        let actor = self
+            .actor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(actor) = actor {
+            actor.close().await;
+        }
+        Ok(())
+    }
+
+    async fn execute(&self, command: &str, options: &ExecOptions) -> Result<String> {
+        let actor = self.live()?;
+        let (command, options) = (command.to_owned(), options.clone());
+        actor
+            .request(|reply| Job::Execute {
+                command,
+                options,
+                reply,
+            })
+            .await
+    }
+
+    async fn configure(&self, lines: &[String], options: &ExecOptions) -> Result<String> {
+        let actor = self.live()?;
+        let (lines, options) = (lines.to_vec(), options.clone());
+        actor
+            .request(|reply| Job::Configure {
+                lines,
+                options,
+                reply,
+            })
+            .await
+    }
+
+    async fn call(&self, service: &str, _args: &[Value]) -> Result<Value> {
+        match service {
+            "enable" => {
+                let actor = self.live()?;
+                actor
+                    .request(|reply| Job::Enable { reply })
+                    .await
+                    .map(Value::String)
+            }
+            _ => Err(Error::UnknownService {
+                service: service.into(),
+                class: "ssh".into(),
+            }),
+        }
+    }
+}
+
+impl SshCli {
+    fn live(&self) -> Result<Arc<Actor>> {
+        current_actor(&self.actor).ok_or_else(|| Error::NotConnected {
+            device: self.settings.device.clone(),
+            alias: self.settings.alias.clone(),
+        })
+    }
+}
