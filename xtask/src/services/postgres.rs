@@ -87,8 +87,8 @@ impl Service for Postgres {
         Ok(())
     }
 
-    fn check(&self, ctx: &Ctx) -> Result<()> {
-        is_ready(&Cluster::locate(ctx)?.bin)
+    fn check(&self, _ctx: &Ctx) -> Result<()> {
+        is_ready(&server_bin_dir()?)
     }
 }
 
@@ -295,4 +295,51 @@ fn ensure_database(bin: &Path) -> Result<()> {
         ]))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    use super::*;
+
+    #[test]
+    fn a_cluster_the_postgres_user_cannot_reach_moves_to_var_tmp() -> Result<()> {
+        let private = std::env::temp_dir().join(format!("xtask-pg-private-{}", std::process::id()));
+        let dir = private.join("target/services/postgres");
+        fs::create_dir_all(&dir)?;
+        fs::set_permissions(&private, fs::Permissions::from_mode(0o700))?;
+        let base = reachable_base(&dir);
+        let note = fs::read_to_string(dir.join("cluster-location.txt"));
+        fs::remove_dir_all(&private)?;
+        let base = base?;
+        let cleanup = fs::remove_dir(&base);
+        assert!(
+            base.starts_with("/var/tmp/opskit-postgres"),
+            "{}",
+            base.display()
+        );
+        let expected = format!(
+            "xtask-pg-private-{}_target_services_postgres",
+            std::process::id()
+        );
+        let name = base
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned());
+        assert!(
+            name.is_some_and(|name| name.ends_with(&expected)),
+            "{}",
+            base.display()
+        );
+        assert_eq!(note?.trim(), base.display().to_string());
+        cleanup?;
+        Ok(())
+    }
+
+    #[test]
+    fn the_newest_server_version_is_chosen() -> Result<()> {
+        let bin = server_bin_dir()?;
+        assert!(bin.join("initdb").is_file() && bin.join("pg_ctl").is_file());
+        Ok(())
+    }
 }

@@ -280,6 +280,11 @@ mod tests {
         let mut cmd = Command::new("sleep");
         cmd.arg("30");
         let mut child = spawn_detached(&cmd, &log, &pid_file)?;
+        // Between fork and exec the child still shows our own command line.
+        assert!(wait_until(Duration::from_secs(5), || recorded_pid(
+            &pid_file, "sleep"
+        )
+        .is_some()));
         let pid = recorded_pid(&pid_file, "sleep").context("sleep should be alive")?;
         assert_eq!(pid, child.id());
         signal(pid, "TERM")?;
