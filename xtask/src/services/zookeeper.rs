@@ -88,6 +88,8 @@ fn command(dir: &Path) -> Result<Command> {
         "-Xms32m",
         "-Xmx256m",
         "-XX:+UseSerialGC",
+        // No hsperfdata files in /tmp: everything stays under target/services.
+        "-XX:-UsePerfData",
         "-Djava.awt.headless=true",
     ])
     .arg(format!("-Dlog4j.configuration=file:{}", log4j.display()))
