@@ -39,18 +39,46 @@ where
     V: Send + Sync + 'static,
     E: Encoding<V>,
 {
-    /// Opens the dict described by `builder` on a runtime of its own.
+    /// Opens the dict described by `builder` on a runtime of its own. For backends that
+    /// hold no network connection (memory, SQLite); a networked backend must be connected
+    /// on the facade's runtime with [`DurableDict::connect`].
+    pub fn open(builder: Builder<V, E>) -> Result<Self> {
+        Self::connect(|| async move { Ok(builder) })
+    }
+
+    /// Runs `make` (which typically connects a backend and returns a builder) and opens
+    /// the dict, both on a runtime of its own, so the backend's connection lives there:
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "redis")]
+    /// # fn main() -> durabledict::Result<()> {
+    /// use durabledict::{DurableDict, RedisBackend, blocking};
+    ///
+    /// let flags: blocking::DurableDict<bool> = blocking::DurableDict::connect(|| async {
+    ///     let backend = RedisBackend::connect("redis://127.0.0.1/", "flags").await?;
+    ///     Ok(DurableDict::builder(backend))
+    /// })?;
+    /// let beta = flags.get("beta")?;
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "redis"))]
+    /// # fn main() {}
+    /// ```
     ///
     /// The runtime has one worker thread rather than none, so that the background task of
     /// a push or polling policy keeps running between calls.
-    pub fn open(builder: Builder<V, E>) -> Result<Self> {
+    pub fn connect<F, Fut>(make: F) -> Result<Self>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Builder<V, E>>>,
+    {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("durabledict")
             .enable_all()
             .build()
             .map_err(Error::Runtime)?;
-        let dict = runtime.block_on(builder.build())?;
+        let dict = runtime.block_on(async move { make().await?.build().await })?;
         Ok(Self {
             dict,
             runtime: Arc::new(runtime),

@@ -7,6 +7,7 @@
 
 mod conformance;
 mod custom;
+#[cfg(feature = "pickle")]
 mod encodings;
 mod memory;
 mod services;
