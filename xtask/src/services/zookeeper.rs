@@ -56,7 +56,7 @@ impl Service for ZooKeeper {
 
     fn up(&self, ctx: &Ctx) -> Result<()> {
         let daemon = Self::daemon(ctx)?;
-        daemon.up(ctx, || command(&daemon.dir), ruok)
+        daemon.up(ctx, || command(&daemon.dir, PORT), || ruok(PORT))
     }
 
     fn down(&self, ctx: &Ctx) -> Result<()> {
@@ -64,15 +64,15 @@ impl Service for ZooKeeper {
     }
 
     fn check(&self, _ctx: &Ctx) -> Result<()> {
-        ruok()
+        ruok(PORT)
     }
 }
 
-fn command(dir: &Path) -> Result<Command> {
+fn command(dir: &Path, port: u16) -> Result<Command> {
     let data = dir.join("data");
     fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
     let zoo_cfg = dir.join("zoo.cfg");
-    fs::write(&zoo_cfg, zoo_cfg_text(&data))
+    fs::write(&zoo_cfg, zoo_cfg_text(&data, port))
         .with_context(|| format!("writing {}", zoo_cfg.display()))?;
     let log4j = dir.join("log4j.properties");
     fs::write(&log4j, log4j_text(&dir.join("zookeeper.log")))
@@ -102,11 +102,11 @@ fn command(dir: &Path) -> Result<Command> {
     Ok(cmd)
 }
 
-fn zoo_cfg_text(data: &Path) -> String {
+fn zoo_cfg_text(data: &Path, port: u16) -> String {
     format!(
         "tickTime=2000\n\
          dataDir={}\n\
-         clientPort={PORT}\n\
+         clientPort={port}\n\
          clientPortAddress=127.0.0.1\n\
          # Tests open many sessions from one address; 0 lifts the per-address limit.\n\
          maxClientCnxns=0\n\
@@ -128,11 +128,56 @@ fn log4j_text(log: &Path) -> String {
 }
 
 /// The `ruok` four-letter word answers `imok` once the server serves clients.
-fn ruok() -> Result<()> {
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, PORT));
+fn ruok(port: u16) -> Result<()> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let reply = tcp_exchange(addr, b"ruok", Duration::from_secs(2))?;
     if reply != "imok" {
         bail!("ruok answered {reply:?}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+
+    use super::*;
+    use crate::services::process::{spawn_detached, terminate, wait_for_daemon};
+
+    /// Starts the real server from our classpath and configuration on a spare port: the jars,
+    /// the log4j binding and the config file all have to fit for it to answer.
+    #[test]
+    fn the_server_starts_from_our_configuration_and_logs_to_its_file() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("xtask-zookeeper-{}", std::process::id()));
+        fs::create_dir_all(&dir)?;
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let cmd = command(&dir, port)?;
+        let (out, pid_file, log) = (
+            dir.join("zookeeper.out"),
+            dir.join("zookeeper.pid"),
+            dir.join("zookeeper.log"),
+        );
+        let mut child = spawn_detached(&cmd, &out, &pid_file)?;
+        let answered = wait_for_daemon(
+            &mut child,
+            "zookeeper",
+            Duration::from_secs(60),
+            &[&out, &log],
+            || ruok(port),
+        );
+        let srvr = answered.and_then(|()| {
+            tcp_exchange(
+                SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+                b"srvr",
+                Duration::from_secs(2),
+            )
+        });
+        terminate(child.id(), "QuorumPeerMain", Duration::from_secs(10))?;
+        child.wait()?;
+        let server_log = fs::read_to_string(&log);
+        fs::remove_dir_all(&dir)?;
+        assert!(srvr?.contains("Mode: standalone"));
+        assert!(server_log?.contains(&format!("127.0.0.1:{port}")));
+        Ok(())
+    }
 }
