@@ -5,5 +5,7 @@ mod python;
 mod support;
 
 mod faults;
+mod records;
 mod sdk;
 mod session;
+mod zones;
