@@ -45,16 +45,23 @@ const NO_IO_CRATES: &[&str] = &["registry", "encryption"];
 const IO_DEPENDENCIES: &[&str] = &["reqwest", "hyper", "mio", "redis", "ssh2", "rusqlite"];
 
 pub(crate) fn check() -> Result<()> {
-    let output = cargo(["metadata", "--format-version", "1", "--all-features", "--locked"])
-        .output()
-        .context("could not run `cargo metadata`")?;
+    let output = cargo([
+        "metadata",
+        "--format-version",
+        "1",
+        "--all-features",
+        "--locked",
+    ])
+    .output()
+    .context("could not run `cargo metadata`")?;
     if !output.status.success() {
         bail!(
             "`cargo metadata` failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let metadata: Value = serde_json::from_slice(&output.stdout).context("parsing cargo metadata")?;
+    let metadata: Value =
+        serde_json::from_slice(&output.stdout).context("parsing cargo metadata")?;
     let violations = violations(&metadata)?;
     if violations.is_empty() {
         eprintln!("deps: every dependency edge follows the rules");
@@ -76,17 +83,25 @@ fn violations(metadata: &Value) -> Result<Vec<String>> {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    let packages = metadata["packages"].as_array().context("cargo metadata has no packages")?;
+    let packages = metadata["packages"]
+        .as_array()
+        .context("cargo metadata has no packages")?;
     let workspace: BTreeMap<&str, &Value> = packages
         .iter()
-        .filter(|package| package["id"].as_str().is_some_and(|id| members.contains(id)))
+        .filter(|package| {
+            package["id"]
+                .as_str()
+                .is_some_and(|id| members.contains(id))
+        })
         .filter_map(|package| Some((package["name"].as_str()?, package)))
         .collect();
 
     let mut found = Vec::new();
     for (&name, package) in &workspace {
         for dependency in package["dependencies"].as_array().into_iter().flatten() {
-            let Some(target) = dependency["name"].as_str() else { continue };
+            let Some(target) = dependency["name"].as_str() else {
+                continue;
+            };
             if !workspace.contains_key(target) || target == name {
                 continue;
             }
@@ -105,7 +120,7 @@ fn violations(metadata: &Value) -> Result<Vec<String>> {
             found.push(format!("`{name}` -> `{target}`: {problem}"));
         }
     }
-    found.extend(io_in_foundation(metadata, &workspace)?);
+    found.extend(io_in_foundation()?);
     Ok(found)
 }
 
@@ -113,49 +128,33 @@ fn allowed(package: &str, target: &str) -> bool {
     allowed_normal(package).is_none_or(|allowed| allowed.contains(&target))
 }
 
-/// Walks the resolved graph from each foundation crate through normal dependencies only.
-fn io_in_foundation(metadata: &Value, workspace: &BTreeMap<&str, &Value>) -> Result<Vec<String>> {
-    let nodes = metadata["resolve"]["nodes"].as_array().context("cargo metadata has no resolve graph")?;
-    let by_id: BTreeMap<&str, &Value> = nodes
-        .iter()
-        .filter_map(|node| Some((node["id"].as_str()?, node)))
-        .collect();
-    let name_of = |id: &str| -> String {
-        metadata["packages"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|package| package["id"].as_str() == Some(id))
-            .and_then(|package| package["name"].as_str())
-            .unwrap_or(id)
-            .to_owned()
-    };
+/// Lists each foundation crate's normal dependencies as cargo resolves them for that crate alone
+/// (`cargo metadata` unifies features across the workspace, which would blame the foundation for
+/// what its neighbours switch on).
+fn io_in_foundation() -> Result<Vec<String>> {
     let mut found = Vec::new();
     for crate_name in NO_IO_CRATES {
-        let Some(root) = workspace.get(crate_name).and_then(|package| package["id"].as_str()) else {
-            continue;
-        };
-        let mut stack = vec![root];
-        let mut seen = BTreeSet::new();
-        while let Some(id) = stack.pop() {
-            if !seen.insert(id) {
-                continue;
-            }
-            let name = name_of(id);
-            if IO_DEPENDENCIES.contains(&name.as_str()) {
-                found.push(format!("`{crate_name}` reaches `{name}`; foundation crates do no I/O"));
-            }
-            let Some(node) = by_id.get(id) else { continue };
-            for dep in node["deps"].as_array().into_iter().flatten() {
-                let normal = dep["dep_kinds"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|kind| kind["kind"].is_null());
-                if normal && let Some(next) = dep["pkg"].as_str() {
-                    stack.push(next);
-                }
-            }
+        let output = cargo([
+            "tree", "--locked", "-e", "normal", "--prefix", "none", "-f", "{p}", "-p",
+        ])
+        .arg(crate_name)
+        .output()
+        .with_context(|| format!("could not run `cargo tree -p {crate_name}`"))?;
+        if !output.status.success() {
+            bail!(
+                "`cargo tree -p {crate_name}` failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let tree = String::from_utf8_lossy(&output.stdout);
+        let reached: BTreeSet<&str> = tree
+            .lines()
+            .filter_map(|line| line.split_whitespace().next())
+            .collect();
+        for io in IO_DEPENDENCIES.iter().filter(|io| reached.contains(*io)) {
+            found.push(format!(
+                "`{crate_name}` reaches `{io}`; foundation crates do no I/O"
+            ));
         }
     }
     Ok(found)

@@ -9,10 +9,12 @@
 mod bench;
 mod ci;
 mod cmd;
+mod codegen;
 mod deps;
 mod services;
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
@@ -26,10 +28,21 @@ commands:
   bench [area...]               side-by-side benchmarks (ours, Python anchor, floor); areas:
                                 registry, durabledict, session, lxd, connmgr (default: all)
   services up|down|status|env   private Redis, ZooKeeper, PostgreSQL and LXD for the tests
+  codegen [--check]             regenerate dyn-tm record types from crates/dyn-tm/records.json
   help                          this text
 ";
 
-fn main() -> Result<()> {
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (command, rest) = match args.split_first() {
         Some((command, rest)) => (command.as_str(), rest),
@@ -41,6 +54,7 @@ fn main() -> Result<()> {
         "deps" => deps::check(),
         "bench" => bench::run(rest),
         "services" => services::run(rest),
+        "codegen" => codegen::run(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())
