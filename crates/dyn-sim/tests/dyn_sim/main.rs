@@ -5,7 +5,9 @@ mod python;
 mod support;
 
 mod faults;
+mod mm;
 mod records;
 mod sdk;
+mod services;
 mod session;
 mod zones;
