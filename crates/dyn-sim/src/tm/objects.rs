@@ -206,6 +206,15 @@ pub(crate) fn handle(world: &mut World, call: &Call, def: &'static ObjDef) -> Tm
             let key = match (id, next) {
                 (Some(id), _) => id,
                 (None, Some(n)) if def.kind.starts_with("dsf") => dsf_id(n),
+                (None, Some(n)) if def.kind == "updateuser" => {
+                    format!(
+                        "{}{n}",
+                        call.args
+                            .str("nickname")
+                            .unwrap_or_default()
+                            .to_ascii_lowercase()
+                    )
+                }
                 (None, Some(n)) => n.to_string(),
                 (None, None) => call.args.req_str(def.id_field)?,
             };

@@ -150,3 +150,57 @@ async fn message_management_reads_through_the_python_sdk() {
     );
     assert!(!log.iter().any(|e| e.path == "/rest/json/send" && e.header("user-agent") == Some("dyn-py v1.8.6")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_other_services_work_through_the_python_sdk() {
+    let sim = sim().await;
+    script(&sim, "tm_more_services.py").await;
+    let log = sim.requests();
+    let failures: Vec<_> = log
+        .iter()
+        .filter(|e| e.status != 200)
+        .map(|e| (e.status, e.path.clone()))
+        .collect();
+    assert!(failures.is_empty(), "every call succeeded: {failures:?}");
+    assert!(
+        log.iter()
+            .any(|e| e.path == "/REST/GSLB/svc.example/lb.svc.example./" && e.method == "POST")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_sdk_waits_out_a_200_incomplete_job() {
+    use dyn_sim::{Fault, FaultRule, JobResponse, RequestMatch};
+
+    let sim = sim().await;
+    // dyn 1.8.6 sleeps 10 s before each poll of a 200-incomplete job: one poll only.
+    sim.add_fault(FaultRule::next(
+        1,
+        RequestMatch::new("GET", "/REST/Zone/"),
+        Fault::PromoteToJob {
+            polls: 0,
+            after_millis: 0,
+            response: Some(JobResponse::Incomplete),
+        },
+    ));
+    script(&sim, "tm_incomplete.py").await;
+    let log = sim.requests();
+    let list = log
+        .iter()
+        .find(|e| e.path == "/REST/Zone/")
+        .expect("zones listed");
+    assert_eq!(
+        list.json_response().map(|r| r["status"].clone()),
+        Some(serde_json::json!("incomplete"))
+    );
+    let poll = log
+        .iter()
+        .find(|e| e.path.starts_with("/REST/Job/"))
+        .expect("the SDK polled the job");
+    assert_eq!(
+        poll.json_body(),
+        Some(serde_json::json!({})),
+        "the SDK polls through execute, with a body"
+    );
+    assert_eq!(poll.status, 200);
+}
