@@ -38,6 +38,7 @@ mod auth;
 mod client;
 mod envelope;
 mod error;
+mod events;
 mod exec;
 mod files;
 mod identity;
@@ -54,6 +55,7 @@ mod used_by;
 pub use client::{Client, ClientBuilder};
 pub use envelope::Envelope;
 pub use error::{Error, Result, Transport};
+pub use events::{Event, EventKind, EventStream, Events};
 pub use exec::{Exec, ExecOutput};
 pub use files::{FileInfo, FileKind, FileOptions, Files};
 pub use kinds::{

@@ -1,6 +1,7 @@
 //! Integration tests of `lxd-models` against a real LXD daemon (`cargo xtask services up`).
 
 mod errors;
+mod events;
 mod https;
 mod images;
 mod instances;
