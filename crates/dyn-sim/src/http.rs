@@ -149,6 +149,13 @@ pub(crate) async fn handle(
 fn log(shared: &Shared, req: &Incoming, reply: &Reply, started: Instant) {
     let mut world = shared.lock();
     world.ids.log += 1;
+    let limit = world.options.request_log_limit;
+    if limit == 0 {
+        return;
+    }
+    if world.log.len() >= limit {
+        world.log.drain(..limit.div_ceil(2));
+    }
     let entry = LoggedRequest {
         seq: world.ids.log,
         method: req.method.clone(),

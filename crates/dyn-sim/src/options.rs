@@ -66,6 +66,9 @@ pub struct Options {
     pub deterministic_tokens: bool,
     /// Rows per page of MM list and report calls (the real API used 500).
     pub mm_page_size: usize,
+    /// Most requests kept in the request log; the oldest half is dropped when it is full
+    /// (0 keeps none, for long benchmark runs).
+    pub request_log_limit: usize,
 }
 
 impl Default for Options {
@@ -85,6 +88,7 @@ impl Default for Options {
             response_delay: Duration::ZERO,
             deterministic_tokens: false,
             mm_page_size: 500,
+            request_log_limit: 100_000,
         }
     }
 }

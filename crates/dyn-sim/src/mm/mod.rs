@@ -5,6 +5,7 @@
 mod accounts;
 mod args;
 pub(crate) mod event;
+mod fault;
 mod reports;
 mod send;
 mod senders;
@@ -42,6 +43,9 @@ pub(crate) fn handle(shared: &Shared, req: &Incoming) -> Reply {
     let path: Vec<&str> = segments.iter().skip(2).map(String::as_str).collect();
     let args = MmArgs::parse(req.query.as_deref(), &req.body);
     let mut world = shared.lock();
+    if let Some(reply) = fault::apply(&mut world, req) {
+        return reply;
+    }
     let Some(apikey) = args
         .get("apikey")
         .filter(|k| !k.is_empty())

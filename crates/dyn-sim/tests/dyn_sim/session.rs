@@ -221,3 +221,28 @@ async fn the_request_log_keeps_order_and_masks_secrets() {
     assert!(raw_log[0].body.contains(DEFAULT_PASSWORD));
     assert_eq!(raw_log[1].header("auth-token"), raw.token.as_deref());
 }
+
+#[tokio::test]
+async fn the_request_log_is_bounded() {
+    let sim = sim().await;
+    sim.update_options(|o| o.request_log_limit = 4);
+    let raw = Raw::logged_in(&sim).await;
+    for _ in 0..5 {
+        raw.call("GET", "/REST/Session/", None)
+            .await
+            .assert_success();
+    }
+    let log = sim.requests();
+    assert!(log.len() <= 4);
+    assert_eq!(
+        log.last().map(|e| e.seq),
+        Some(6),
+        "the newest entries are kept"
+    );
+    sim.update_options(|o| o.request_log_limit = 0);
+    sim.clear_requests();
+    raw.call("GET", "/REST/Session/", None)
+        .await
+        .assert_success();
+    assert!(sim.requests().is_empty());
+}
