@@ -161,7 +161,7 @@ impl Engine {
         let started = Instant::now();
         let result = async {
             let raw = self.send(protocol, request, token).await?;
-            tracing::Span::current().record("status", raw.status);
+            span.record("status", raw.status);
             let outcome = protocol.read(&raw).map_err(Error::from)?;
             Ok::<_, Error>((raw.status, outcome))
         }

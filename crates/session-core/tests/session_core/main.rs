@@ -11,6 +11,8 @@ mod errors;
 mod history;
 mod jobs;
 mod lifecycle;
+mod logs;
+mod proxy;
 mod retries;
 mod send;
 mod state;
