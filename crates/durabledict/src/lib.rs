@@ -42,8 +42,12 @@ mod policy;
 mod snapshot;
 mod watcher;
 
+#[cfg(feature = "postgres")]
+pub use backend::PostgresBackend;
 #[cfg(feature = "sqlite")]
 pub use backend::SqliteBackend;
+#[cfg(feature = "zookeeper")]
+pub use backend::ZookeeperBackend;
 pub use backend::{
     Backend, CasOutcome, Delta, Invalidation, Invalidations, Marker, MemoryBackend, RawSnapshot,
 };

@@ -7,18 +7,26 @@
 //! cheaper.
 
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod types;
+#[cfg(feature = "zookeeper")]
+mod zookeeper;
 
 pub use memory::MemoryBackend;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresBackend;
 #[cfg(feature = "redis")]
 pub use redis::{RedisBackend, RedisOptions};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteBackend;
 pub use types::{CasOutcome, Delta, Invalidation, Invalidations, Marker, RawSnapshot};
+#[cfg(feature = "zookeeper")]
+pub use zookeeper::ZookeeperBackend;
 
 use crate::Result;
 

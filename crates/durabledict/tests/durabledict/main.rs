@@ -16,10 +16,14 @@ mod services;
 mod blocking;
 #[cfg(feature = "redis")]
 mod interop;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "zookeeper")]
+mod zookeeper;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
