@@ -88,6 +88,12 @@ async fn lifecycle(client: &Client, name: &str, profile: &str) -> lxd_models::Re
     );
     assert!(err.to_string().contains("already running"), "{err}");
 
+    // Freeze and thaw.
+    instance.freeze().await?;
+    assert_eq!(instance.status().as_deref(), Some("Frozen"));
+    instance.unfreeze().await?;
+    assert!(instance.is_running());
+
     // Snapshots keep every field; rename, restore and delete.
     let snapshots = instance.snapshots();
     let snap = snapshots.create(json!({"name": "s0"})).await?;

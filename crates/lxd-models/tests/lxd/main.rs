@@ -6,6 +6,7 @@ mod https;
 mod images;
 mod instances;
 mod misc;
+mod outage;
 mod profiles;
 mod projects;
 mod storage;

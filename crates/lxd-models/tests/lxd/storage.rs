@@ -68,3 +68,32 @@ async fn pools_volumes_and_volume_snapshots() {
     let _ = volumes.delete(format!("{name}r")).await;
     result.expect("volume scenario");
 }
+
+#[tokio::test]
+async fn pool_create_save_patch_delete() {
+    let client = client();
+    let name = unique("pool");
+    let pools = client.storage_pools();
+    let result: lxd_models::Result<()> = async {
+        let pool = pools
+            .create(json!({"name": name, "driver": "dir", "config": {}}))
+            .await?;
+        assert_eq!(pool.driver().as_deref(), Some("dir"));
+        assert!(pool.used_by().is_empty());
+        pool.set("description", "my pool");
+        lxd_models::save(&pool).await?;
+        let fresh = Client::unix(crate::support::lxd_socket())?
+            .storage_pools()
+            .get(&name)
+            .await?;
+        assert_eq!(fresh.description().as_deref(), Some("my pool"));
+        lxd_models::patch(&pool, json!({"description": "patched"})).await?;
+        assert_eq!(pool.description().as_deref(), Some("patched"));
+        lxd_models::delete(&pool).await?;
+        assert!(!pools.exists(&name).await?);
+        Ok(())
+    }
+    .await;
+    let _ = pools.delete(name.as_str()).await;
+    result.expect("pool scenario");
+}
