@@ -274,9 +274,13 @@ fn password_device(sshd: &Sshd, password: &str) -> Device {
         port = sshd.port(),
         kh = sshd.known_hosts().display()
     );
-    Testbed::new(TestbedLoader::new().load_str(&yaml, "pw.yaml").expect("valid testbed"))
-        .device("r1")
-        .expect("device r1")
+    Testbed::new(
+        TestbedLoader::new()
+            .load_str(&yaml, "pw.yaml")
+            .expect("valid testbed"),
+    )
+    .device("r1")
+    .expect("device r1")
 }
 
 #[tokio::test]

@@ -132,42 +132,69 @@ impl Router {
 
     /// Reads one line, echoing it when `echo` (a device echoes what it receives; passwords are not echoed).
     fn read_line(&mut self, echo: bool) -> Line {
+        let show = echo && self.tty;
         let mut line = Vec::new();
+        let mut echoed: Vec<u8> = Vec::new();
         loop {
-            let Some(b) = self.recv() else {
-                return Line::Eof;
+            let b = match self.try_recv() {
+                Some(b) => b,
+                None => {
+                    // Echo what was typed so far before waiting for more, as a device does.
+                    self.write_bytes(&mut echoed);
+                    match self.recv() {
+                        Some(b) => b,
+                        None => return Line::Eof,
+                    }
+                }
             };
             match b {
                 b'\r' | b'\n' => {
                     if b == b'\r' {
                         self.swallow_lf();
                     }
-                    if echo && self.tty {
-                        let text = String::from_utf8_lossy(&line).into_owned();
-                        self.write(&format!("{text}\r\n"));
-                    } else if self.tty {
-                        self.write("\r\n");
+                    if self.tty {
+                        echoed.extend_from_slice(b"\r\n");
                     }
+                    self.write_bytes(&mut echoed);
                     return Line::Text(String::from_utf8_lossy(&line).into_owned());
                 }
                 0x03 => {
-                    self.write(&format!("^C{}", self.nl()));
+                    echoed.extend_from_slice(format!("^C{}", self.nl()).as_bytes());
+                    self.write_bytes(&mut echoed);
                     return Line::Interrupted;
                 }
                 0x1a => {
-                    line.clear();
-                    line.extend_from_slice(b"end");
-                    if echo && self.tty {
-                        self.write("^Z\r\n");
+                    if show {
+                        echoed.extend_from_slice(b"^Z\r\n");
                     }
+                    self.write_bytes(&mut echoed);
                     return Line::Text("end".into());
                 }
                 0x7f | 0x08 => {
-                    line.pop();
+                    if line.pop().is_some() && show {
+                        echoed.extend_from_slice(b"\x08 \x08");
+                    }
                 }
-                _ => line.push(b),
+                _ => {
+                    line.push(b);
+                    if show {
+                        echoed.push(b);
+                    }
+                }
             }
         }
+    }
+
+    fn write_bytes(&mut self, data: &mut Vec<u8>) {
+        if !data.is_empty() {
+            let _ = self.out.write_all(data);
+            let _ = self.out.flush();
+            data.clear();
+        }
+    }
+
+    fn try_recv(&mut self) -> Option<u8> {
+        self.pending.take().or_else(|| self.input.try_recv().ok())
     }
 
     fn recv(&mut self) -> Option<u8> {
@@ -219,11 +246,11 @@ impl Router {
             (_, []) => {}
             (Mode::Exec | Mode::Enable, ["exit" | "logout" | "quit"]) => return false,
             (_, ["echo", rest @ ..]) => self.line(&rest.join(" ")),
-            (_, ["terminal", "length", n]) => match n.parse() {
+            (_, ["terminal" | "term", "length" | "len", n]) => match n.parse() {
                 Ok(n) => self.page = n,
                 Err(_) => self.error(INVALID),
             },
-            (_, ["terminal", "width", _]) => {}
+            (_, ["terminal" | "term", "width", _]) => {}
             (_, ["sleep", secs]) => match secs.parse::<f64>() {
                 Ok(s) => self.sleep(Duration::from_secs_f64(s)),
                 Err(_) => self.error(INVALID),
