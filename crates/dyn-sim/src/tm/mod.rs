@@ -7,6 +7,7 @@ pub(crate) mod jobs;
 pub(crate) mod names;
 pub(crate) mod nodes;
 pub(crate) mod objects;
+pub(crate) mod permissions;
 pub(crate) mod pipeline;
 pub(crate) mod rdata;
 pub(crate) mod records;
@@ -63,6 +64,9 @@ impl Call {
 
 /// Routes a request to its area. `Job` is answered by the pipeline itself.
 pub(crate) fn route(world: &mut World, call: &Call) -> TmResult {
+    if let Some(sess) = &call.session {
+        permissions::check(world, call, sess)?;
+    }
     let resource = call.resource.to_ascii_lowercase();
     match resource.as_str() {
         "session" => session::handle(world, call),

@@ -327,3 +327,56 @@ async fn users_permissions_and_reports() {
         .await;
     assert_eq!(notes.assert_success()[0]["type"], "publish");
 }
+
+#[tokio::test]
+async fn users_without_a_permission_are_denied() {
+    let mut user = dyn_sim::UserSeed::new("acme", "reader", "r3ader");
+    user.permissions = vec!["ZoneGet".into(), "RecordGet".into()];
+    let sim = dyn_sim::Simulator::builder()
+        .seed(dyn_sim::Seed::standard())
+        .start()
+        .await
+        .expect("starts");
+    sim.add_user(user);
+    let admin = zone(&sim).await;
+    let mut reader = Raw::new(&sim);
+    reader
+        .login_as("acme", "reader", "r3ader")
+        .await
+        .assert_success();
+    reader
+        .call("GET", "/REST/Zone/svc.example/", None)
+        .await
+        .assert_success();
+    let denied = reader
+        .call(
+            "POST",
+            "/REST/ARecord/svc.example/svc.example/",
+            Some(json!({"rdata": {"address": "192.0.2.1"}})),
+        )
+        .await;
+    denied.assert_envelope();
+    assert_eq!(
+        (denied.status, denied.err_cd(), denied.info(0)),
+        (
+            400,
+            "PERMISSION_DENIED",
+            "permission: You do not have the RecordAdd permission"
+        )
+    );
+    admin
+        .call(
+            "PUT",
+            "/REST/UserForbidEntry/reader/",
+            Some(json!({"forbid": ["ZoneGet"]})),
+        )
+        .await
+        .assert_success();
+    assert_eq!(
+        reader
+            .call("GET", "/REST/Zone/svc.example/", None)
+            .await
+            .err_cd(),
+        "PERMISSION_DENIED"
+    );
+}
