@@ -20,11 +20,36 @@ struct Area {
 }
 
 const AREAS: &[Area] = &[
-    Area { name: "registry", package: "registry", bench: "lookup", needs_services: false },
-    Area { name: "durabledict", package: "durabledict", bench: "durabledict", needs_services: true },
-    Area { name: "session", package: "session-core", bench: "session", needs_services: false },
-    Area { name: "lxd", package: "lxd-models", bench: "lxd", needs_services: true },
-    Area { name: "connmgr", package: "conn-mgr", bench: "connmgr", needs_services: false },
+    Area {
+        name: "registry",
+        package: "registry",
+        bench: "lookup",
+        needs_services: false,
+    },
+    Area {
+        name: "durabledict",
+        package: "durabledict",
+        bench: "durabledict",
+        needs_services: true,
+    },
+    Area {
+        name: "session",
+        package: "session-core",
+        bench: "session",
+        needs_services: false,
+    },
+    Area {
+        name: "lxd",
+        package: "lxd-models",
+        bench: "lxd",
+        needs_services: true,
+    },
+    Area {
+        name: "connmgr",
+        package: "conn-mgr",
+        bench: "connmgr",
+        needs_services: false,
+    },
 ];
 
 pub(crate) fn run(args: &[String]) -> Result<()> {
@@ -33,10 +58,13 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     } else {
         args.iter()
             .map(|name| {
-                AREAS.iter().find(|area| area.name == name).with_context(|| {
-                    let names: Vec<_> = AREAS.iter().map(|area| area.name).collect();
-                    format!("unknown bench area `{name}`; areas: {}", names.join(", "))
-                })
+                AREAS
+                    .iter()
+                    .find(|area| area.name == name)
+                    .with_context(|| {
+                        let names: Vec<_> = AREAS.iter().map(|area| area.name).collect();
+                        format!("unknown bench area `{name}`; areas: {}", names.join(", "))
+                    })
             })
             .collect::<Result<_>>()?
     };
@@ -45,9 +73,20 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
     for area in selected {
         if !bench_exists(area) {
-            bail!("bench area `{}` has no bench target yet ({})", area.name, bench_path(area).display());
+            bail!(
+                "bench area `{}` has no bench target yet ({})",
+                area.name,
+                bench_path(area).display()
+            );
         }
-        let mut command = cargo(["bench", "--quiet", "--package", area.package, "--bench", area.bench]);
+        let mut command = cargo([
+            "bench",
+            "--quiet",
+            "--package",
+            area.package,
+            "--bench",
+            area.bench,
+        ]);
         if let Some(python) = anchor_python(area)? {
             command.env("OPSKIT_BENCH_PYTHON", python);
         }
@@ -62,7 +101,9 @@ fn crate_dir(area: &Area) -> PathBuf {
 }
 
 fn bench_path(area: &Area) -> PathBuf {
-    crate_dir(area).join("benches").join(format!("{}.rs", area.bench))
+    crate_dir(area)
+        .join("benches")
+        .join(format!("{}.rs", area.bench))
 }
 
 fn bench_exists(area: &Area) -> bool {
@@ -75,15 +116,26 @@ fn anchor_python(area: &Area) -> Result<Option<PathBuf>> {
     if !requirements.is_file() {
         return Ok(None);
     }
-    let venv = project_root().join("target").join("bench-venv").join(area.name);
+    let venv = project_root()
+        .join("target")
+        .join("bench-venv")
+        .join(area.name);
     let python = venv.join("bin").join("python");
     let stamp = venv.join("requirements.installed");
     let wanted = std::fs::read_to_string(&requirements)?;
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
         return Ok(Some(python));
     }
-    eprintln!("bench: installing the Python anchor for `{}` into {}", area.name, venv.display());
-    cmd::run(std::process::Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    eprintln!(
+        "bench: installing the Python anchor for `{}` into {}",
+        area.name,
+        venv.display()
+    );
+    cmd::run(
+        std::process::Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv),
+    )?;
     pip_install(&python, &requirements)?;
     std::fs::write(&stamp, wanted)?;
     Ok(Some(python))
@@ -92,7 +144,14 @@ fn anchor_python(area: &Area) -> Result<Option<PathBuf>> {
 fn pip_install(python: &Path, requirements: &Path) -> Result<()> {
     cmd::run(
         std::process::Command::new(python)
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
             .arg(requirements),
     )
 }

@@ -35,6 +35,10 @@ pub(crate) fn run(command: &mut Command) -> Result<()> {
 
 fn describe(command: &Command) -> String {
     let mut parts = vec![command.get_program().to_string_lossy().into_owned()];
-    parts.extend(command.get_args().map(|arg| arg.to_string_lossy().into_owned()));
+    parts.extend(
+        command
+            .get_args()
+            .map(|arg| arg.to_string_lossy().into_owned()),
+    );
     parts.join(" ")
 }
