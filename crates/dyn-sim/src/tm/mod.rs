@@ -12,6 +12,7 @@ pub(crate) mod pipeline;
 pub(crate) mod rdata;
 pub(crate) mod records;
 pub(crate) mod reports;
+pub(crate) mod secondary;
 pub(crate) mod services;
 pub(crate) mod session;
 pub(crate) mod tasks;
@@ -76,7 +77,7 @@ pub(crate) fn route(world: &mut World, call: &Call) -> TmResult {
         "zonefile" => zones::zone_file(world, call),
         "zonetransfer" => zones::zone_transfer(world, call),
         "zonechanges" => changes::zone_changes(world, call),
-        "secondary" => zones::secondary(world, call),
+        "secondary" => secondary::handle(world, call),
         "apex" => zones::apex(world, call),
         "allrecord" => nodes::all_records(world, call),
         "anyrecord" => nodes::any_records(world, call),
