@@ -9,8 +9,9 @@
 //!
 //! Stores implement [`Backend`]: [`MemoryBackend`] always, and behind features
 //! `sqlite` (default), `redis`, `postgres` and `zookeeper`. Values go through an
-//! [`Encoding`]: [`Json`] (default), [`RawBytes`], and [`Pickle`] (feature `pickle`,
-//! default; data only, never executes anything).
+//! [`Encoding`]: [`Json`] (default), [`RawBytes`], [`Pickle`] (feature `pickle`,
+//! default; data only, never executes anything), and `Encrypted` (feature `encryption`:
+//! any of these sealed with AES-256-GCM).
 //!
 //! ```
 //! use durabledict::{DurableDict, MemoryBackend, SyncPolicy};
@@ -55,6 +56,8 @@ pub use backend::{
 pub use backend::{RedisBackend, RedisOptions};
 pub use builder::Builder;
 pub use dict::{DurableDict, SyncOutcome};
+#[cfg(feature = "encryption")]
+pub use encoding::Encrypted;
 #[cfg(feature = "pickle")]
 pub use encoding::Pickle;
 pub use encoding::{Encoding, Fallback, Json, RawBytes};

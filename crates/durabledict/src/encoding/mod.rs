@@ -1,10 +1,14 @@
 //! How values become the bytes a backend stores, and back.
 
+#[cfg(feature = "encryption")]
+mod encrypted;
 mod json;
 #[cfg(feature = "pickle")]
 mod pickle;
 mod raw;
 
+#[cfg(feature = "encryption")]
+pub use encrypted::Encrypted;
 pub use json::Json;
 #[cfg(feature = "pickle")]
 pub use pickle::Pickle;

@@ -187,3 +187,47 @@ fn raw_bytes_are_stored_as_given() {
     assert_eq!(RawBytes.encode(&bytes).expect("encode"), bytes);
     assert_eq!(RawBytes.decode(&bytes).expect("decode"), bytes);
 }
+
+#[cfg(feature = "encryption")]
+#[tokio::test]
+async fn encrypted_values_hold_no_plaintext_and_need_the_key() {
+    use durabledict::{Backend, DurableDict, Encrypted, Error, MemoryBackend};
+    use encryption::Key;
+
+    let store = MemoryBackend::new();
+    let key = Key::generate().expect("key");
+    let same_key: Key = key.to_printable().parse().expect("printable key");
+    let d: DurableDict<Value, _> = DurableDict::builder(store.clone())
+        .encoding(Encrypted::new(Json, key))
+        .build()
+        .await
+        .expect("dict");
+    d.insert("password", Value::from("hunter2"))
+        .await
+        .expect("insert");
+    let stored = store.get("password").await.expect("get").expect("stored");
+    assert!(
+        !stored.windows(7).any(|w| w == b"hunter2"),
+        "plaintext reached the store"
+    );
+
+    let reader: DurableDict<Value, _> = DurableDict::builder(store.clone())
+        .encoding(Encrypted::new(Json, same_key))
+        .build()
+        .await
+        .expect("dict");
+    assert_eq!(
+        reader.get("password").await.expect("get").as_deref(),
+        Some(&Value::from("hunter2"))
+    );
+
+    let stranger: DurableDict<Value, _> = DurableDict::builder(store)
+        .encoding(Encrypted::new(Json, Key::generate().expect("key")))
+        .build()
+        .await
+        .expect("dict");
+    match stranger.get("password").await {
+        Err(Error::Decode { key, .. }) => assert_eq!(key, "password"),
+        other => panic!("a wrong key must be a decode error, got {other:?}"),
+    }
+}
