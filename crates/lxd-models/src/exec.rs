@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -12,6 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::client::{Client, WebSocket};
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
+use crate::exec_process::{ExecProcess, PtySession};
 use crate::url::ApiUrl;
 
 type Socket = WebSocket;
@@ -115,14 +116,19 @@ impl Exec {
         }
     }
 
-    async fn run_inner(self) -> Result<ExecOutput> {
+    /// Starts the command over websockets; returns the operation id and the fd secrets.
+    async fn start(&self, pty: Option<(u16, u16)>) -> Result<Started> {
         let mut body = json!({
             "command": self.command,
             "environment": self.environment,
-            "interactive": false,
+            "interactive": pty.is_some(),
             "wait-for-websocket": true,
             "record-output": false,
         });
+        if let Some((width, height)) = pty {
+            body["width"] = json!(width);
+            body["height"] = json!(height);
+        }
         if let Some(cwd) = &self.cwd {
             body["cwd"] = json!(cwd);
         }
@@ -146,40 +152,55 @@ impl Exec {
                 "exec did not start an operation".to_owned(),
             ));
         };
-        let id = operation_id(&operation);
-        let secret = |fd: &str| -> Result<String> {
-            metadata
-                .pointer(&format!("/metadata/fds/{fd}"))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(|| {
-                    Error::Protocol(format!("exec operation without secret for fd {fd}"))
-                })
-        };
-        let (fd0, fd1, fd2) = (secret("0")?, secret("1")?, secret("2")?);
-        let (stdin, stdout, stderr) = tokio::try_join!(
-            self.connect(&id, &fd0),
-            self.connect(&id, &fd1),
-            self.connect(&id, &fd2)
-        )?;
-        let (_, stdout, stderr) = tokio::try_join!(
-            feed(stdin, self.stdin.clone()),
-            drain(stdout),
-            drain(stderr)
-        )?;
-        let op = self.client.wait_operation(&id, None).await?;
-        let exit_code = op
-            .pointer("/metadata/return")
-            .and_then(Value::as_i64)
-            .and_then(|c| i32::try_from(c).ok())
-            .ok_or_else(|| {
-                Error::Protocol("exec operation finished without a return code".to_owned())
-            })?;
-        Ok(ExecOutput {
-            exit_code,
-            stdout,
-            stderr,
+        Ok(Started {
+            id: operation_id(&operation),
+            metadata,
         })
+    }
+
+    async fn run_inner(self) -> Result<ExecOutput> {
+        let process = self.spawn().await?;
+        process.wait().await
+    }
+
+    /// Starts the command and hands back the running process: more stdin, signals, then
+    /// [`ExecProcess::wait`] (which closes stdin). Bytes given to [`Exec::stdin`] are sent first.
+    pub async fn spawn(self) -> Result<ExecProcess> {
+        let started = self.start(None).await?;
+        let (fd0, fd1, fd2, control) = (
+            started.secret("0")?,
+            started.secret("1")?,
+            started.secret("2")?,
+            started.secret("control")?,
+        );
+        let (stdin, stdout, stderr, control) = tokio::try_join!(
+            self.connect(&started.id, &fd0),
+            self.connect(&started.id, &fd1),
+            self.connect(&started.id, &fd2),
+            self.connect(&started.id, &control),
+        )?;
+        let output = tokio::spawn(async move { tokio::try_join!(drain(stdout), drain(stderr)) });
+        let mut process = ExecProcess::new(self.client.clone(), started.id, stdin, control, output);
+        if !self.stdin.is_empty() {
+            process.write_stdin(self.stdin.clone()).await?;
+        }
+        Ok(process)
+    }
+
+    /// Starts the command on a pseudo-terminal of `width` x `height` (interactive mode).
+    pub async fn spawn_pty(self, width: u16, height: u16) -> Result<PtySession> {
+        let started = self.start(Some((width, height))).await?;
+        let (fd0, control) = (started.secret("0")?, started.secret("control")?);
+        let (io, control) = tokio::try_join!(
+            self.connect(&started.id, &fd0),
+            self.connect(&started.id, &control)
+        )?;
+        Ok(PtySession::new(
+            self.client.clone(),
+            started.id,
+            io,
+            control,
+        ))
     }
 
     async fn connect(&self, operation: &str, secret: &str) -> Result<Socket> {
@@ -194,24 +215,28 @@ impl Exec {
     }
 }
 
+struct Started {
+    id: String,
+    metadata: Value,
+}
+
+impl Started {
+    fn secret(&self, fd: &str) -> Result<String> {
+        self.metadata
+            .pointer(&format!("/metadata/fds/{fd}"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Protocol(format!("exec operation without secret for fd {fd}")))
+    }
+}
+
 fn operation_id(operation: &str) -> String {
     let path = operation.split('?').next().unwrap_or(operation);
     path.rsplit('/').next().unwrap_or(path).to_owned()
 }
 
-/// Sends stdin, then LXD's end-of-stream barrier (an empty text frame), then closes.
-async fn feed(mut socket: Socket, data: Bytes) -> Result<()> {
-    if !data.is_empty() {
-        socket.send(Message::Binary(data)).await?;
-    }
-    socket.send(Message::text("")).await?;
-    // The daemon may have closed first once the process exited; that is not an error here.
-    let _ = socket.close(None).await;
-    Ok(())
-}
-
 /// Reads binary frames until the barrier or close.
-async fn drain(mut socket: Socket) -> Result<Bytes> {
+pub(crate) async fn drain(mut socket: Socket) -> Result<Bytes> {
     let mut out = Vec::new();
     while let Some(message) = socket.next().await {
         match message? {

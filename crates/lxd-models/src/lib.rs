@@ -40,6 +40,7 @@ mod envelope;
 mod error;
 mod events;
 mod exec;
+mod exec_process;
 mod files;
 mod identity;
 mod kinds;
@@ -57,6 +58,7 @@ pub use envelope::Envelope;
 pub use error::{Error, Result, Transport};
 pub use events::{Event, EventKind, EventStream, Events};
 pub use exec::{Exec, ExecOutput};
+pub use exec_process::{ExecProcess, PtySession};
 pub use files::{FileInfo, FileKind, FileOptions, Files};
 pub use kinds::{
     Certificate, ClusterMember, Image, ImageAlias, ImportOptions, Instance, Network, Operation,
