@@ -449,3 +449,71 @@ impl TsigKeys {
         self.raw.delete(name).await
     }
 }
+
+/// Every user, through the current session (dyn-python's `get_users`).
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`Users::list`].
+pub async fn get_users(search: Option<&str>) -> Result<Vec<Value>> {
+    DynectSession::current()?
+        .accounts()
+        .users()
+        .list(search)
+        .await
+}
+
+/// Every permission group, through the current session (`get_permissions_groups`).
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`Objects::list`].
+pub async fn get_permissions_groups() -> Result<Vec<Value>> {
+    DynectSession::current()?
+        .accounts()
+        .permission_groups()
+        .list()
+        .await
+}
+
+/// Every contact, through the current session (`get_contacts`).
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`Objects::list`].
+pub async fn get_contacts() -> Result<Vec<Value>> {
+    DynectSession::current()?.accounts().contacts().list().await
+}
+
+/// Every notifier, through the current session (`get_notifiers`).
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`Objects::list`].
+pub async fn get_notifiers() -> Result<Vec<Value>> {
+    DynectSession::current()?
+        .accounts()
+        .notifiers()
+        .list()
+        .await
+}
+
+/// Every update user, through the current session (`get_updateusers`).
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`Objects::list`].
+pub async fn get_updateusers() -> Result<Vec<Value>> {
+    DynectSession::current()?
+        .accounts()
+        .update_users()
+        .list()
+        .await
+}
+
+/// Every TSIG key, through the current session.
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`TsigKeys::list`].
+pub async fn get_tsig_keys() -> Result<Vec<TsigKey>> {
+    DynectSession::current()?
+        .accounts()
+        .tsig_keys()
+        .list()
+        .await
+}

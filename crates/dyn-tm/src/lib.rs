@@ -17,30 +17,41 @@
 //!
 //! # Example
 //!
-//! ```no_run
+//! Against an in-process simulator here; drop the `endpoint` line for the real service.
+//!
+//! ```
 //! use dyn_tm::records::{ARdata, MxRdata, RecordType};
 //! use dyn_tm::zones::SerialStyle;
 //! use dyn_tm::DynectSession;
+//! use session_core::Endpoint;
 //!
-//! # async fn run() -> dyn_tm::Result<()> {
-//! let session = DynectSession::new("acme", "alice", "s3cret").await?;
+//! # async fn run(port: u16) -> dyn_tm::Result<()> {
+//! let session = DynectSession::builder("acme", "alice", "s3cret")
+//!     .endpoint(Endpoint::http("127.0.0.1", port))
+//!     .log_in()
+//!     .await?;
 //! let mut zone = session
 //!     .zones()
 //!     .create("example.com", "hostmaster@example.com", 3600, SerialStyle::Increment)
 //!     .await?;
 //! let records = zone.records();
-//! records.add("www", ARdata::new("192.0.2.10".parse().expect("an address"))).await?;
+//! records.add("www", ARdata::new([192, 0, 2, 10].into())).await?;
 //! records.add("@", MxRdata::new("mail.example.com.")).await?;
 //! zone.publish(Some("first records")).await?;
 //!
 //! // Elsewhere in the same task or thread: the session is current.
 //! for zone in dyn_tm::zones::get_all_zones().await? {
 //!     let mx = zone.records().list("@", &RecordType::MX).await?;
-//!     println!("{}: {} MX", zone.name(), mx.len());
+//!     assert_eq!(mx.len(), 1);
 //! }
 //! session.log_out().await?;
 //! # Ok(())
 //! # }
+//! # let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+//! # runtime.block_on(async {
+//! #     let sim = dyn_sim::Simulator::start().await.expect("the simulator starts");
+//! #     run(sim.port()).await.expect("the example runs");
+//! # });
 //! ```
 
 mod error;

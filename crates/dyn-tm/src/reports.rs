@@ -143,4 +143,59 @@ impl Reports {
                 .await?,
         )
     }
+
+    /// The RTTM record set served at a node at a Unix time.
+    ///
+    /// # Errors
+    /// [`Error::Session`], [`Error::UnexpectedResponse`].
+    pub async fn rttm_rrset(&self, zone: &str, fqdn: &str, ts: u64) -> Result<Vec<Value>> {
+        list_of(
+            self.session
+                .post(
+                    "/RTTMRRSetReport/",
+                    json!({"zone": zone, "fqdn": fqdn, "ts": ts}),
+                )
+                .await?,
+        )
+    }
+}
+
+/// Checks permissions of the current session's user (dyn-python's `get_check_permission`).
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`Reports::check_permission`].
+pub async fn get_check_permission(
+    permissions: &[&str],
+    zone: Option<&str>,
+) -> Result<PermissionCheck> {
+    DynectSession::current()?
+        .reports()
+        .check_permission(permissions, zone)
+        .await
+}
+
+/// QPS CSV through the current session (dyn-python's `get_qps`).
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`Reports::qps`].
+pub async fn get_qps(start_ts: u64, end_ts: u64, zones: &[&str]) -> Result<String> {
+    DynectSession::current()?
+        .reports()
+        .qps(start_ts, end_ts, zones)
+        .await
+}
+
+/// Zone notes through the current session (dyn-python's `get_zone_notes`).
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`Reports::zone_notes`].
+pub async fn get_zone_notes(
+    zone: &str,
+    offset: Option<u32>,
+    limit: Option<u32>,
+) -> Result<Vec<Value>> {
+    DynectSession::current()?
+        .reports()
+        .zone_notes(zone, offset, limit)
+        .await
 }

@@ -327,3 +327,40 @@ fn nodes_of(data: &Value) -> Result<Vec<(String, String)>> {
         })
         .collect())
 }
+
+/// The HTTP redirects of a zone, through the current session.
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`HttpRedirects::list`].
+pub async fn get_http_redirects(zone: &str) -> Result<Vec<HttpRedirect>> {
+    DynectSession::current()?
+        .services()
+        .http_redirects()
+        .list(zone)
+        .await
+}
+
+/// Every Traffic Director service, through the current session (dyn-python's
+/// `get_all_dsf_services`).
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`Objects::list`].
+pub async fn get_all_dsf_services() -> Result<Vec<Value>> {
+    DynectSession::current()?
+        .services()
+        .traffic_director()
+        .list()
+        .await
+}
+
+/// Every Traffic Director monitor, through the current session (`get_all_dsf_monitors`).
+///
+/// # Errors
+/// [`Error::NoCurrentSession`], then as [`Objects::list`].
+pub async fn get_all_dsf_monitors() -> Result<Vec<Value>> {
+    DynectSession::current()?
+        .services()
+        .dsf_monitors()
+        .list()
+        .await
+}

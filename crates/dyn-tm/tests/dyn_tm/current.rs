@@ -111,3 +111,57 @@ async fn new_session_replaces_and_logs_out_the_old_one() {
     assert!(!old.is_logged_in(), "the replaced session was logged out");
     assert_eq!(sim.session_count(), 1);
 }
+
+#[test]
+fn threads_keep_their_own_current_session() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(simulator());
+    sim.add_user(UserSeed::new("acme", "bob", "pw"));
+    let builders = [builder(&sim), builder_for(&sim, "bob", "pw")];
+    let handle = runtime.handle().clone();
+    let threads: Vec<_> = builders
+        .into_iter()
+        .enumerate()
+        .map(|(index, builder)| {
+            let handle = handle.clone();
+            std::thread::spawn(move || {
+                // Outside any tokio task the current session belongs to the thread.
+                handle.block_on(async move {
+                    let session = builder.log_in().await.unwrap();
+                    let nickname = format!("contact{index}");
+                    session
+                        .accounts()
+                        .contacts()
+                        .create(
+                            Some(&nickname),
+                            serde_json::json!({"email": "c@example.com"}),
+                        )
+                        .await
+                        .unwrap();
+                    let contacts = dyn_tm::accounts::get_contacts().await.unwrap();
+                    assert!(contacts.iter().any(|c| c["nickname"] == nickname.as_str()));
+                    let user = DynectSession::current().unwrap().user().to_owned();
+                    assert_eq!(user, session.user());
+                    assert!(
+                        dyn_tm::services::get_all_dsf_services()
+                            .await
+                            .unwrap()
+                            .is_empty()
+                    );
+                    let check = dyn_tm::reports::get_check_permission(&["ZoneGet"], None)
+                        .await
+                        .unwrap();
+                    assert_eq!(check.allowed, ["ZoneGet"]);
+                    DynectSession::close_session().await.unwrap();
+                    user
+                })
+            })
+        })
+        .collect();
+    let users: Vec<String> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_eq!(users, ["alice", "bob"]);
+    assert!(
+        DynectSession::get_session().is_none(),
+        "the main thread never had one"
+    );
+}
