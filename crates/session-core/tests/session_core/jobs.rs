@@ -122,3 +122,52 @@ async fn dropping_the_call_stops_polling_and_frees_the_session() {
     sim.update_options(|options| options.reject_while_job_running = false);
     session.get("/Session/", json!({})).await.unwrap();
 }
+
+#[tokio::test]
+async fn zone_publish_through_a_redirected_job() {
+    let sim = simulator().await;
+    let session = builder(&sim).log_in_detached().await.unwrap();
+    session
+        .post(
+            "/Zone/example.com/",
+            json!({"rname": "hostmaster@example.com", "ttl": 3600, "serial_style": "increment"}),
+        )
+        .await
+        .unwrap();
+    session
+        .post(
+            "/ARecord/example.com/www.example.com./",
+            json!({"rdata": {"address": "192.0.2.10"}, "ttl": 300}),
+        )
+        .await
+        .unwrap();
+    sim.promote_next_to_job(1, RequestMatch::new("PUT", "/REST/Zone/"), 1);
+    let published = session
+        .put("/Zone/example.com/", json!({"publish": true}))
+        .await
+        .unwrap();
+    assert_eq!(published.data()["zone"], "example.com");
+    assert_eq!(job_polls(&sim).len(), 2);
+
+    let zones = session.get("/Zone/", json!({"detail": "Y"})).await.unwrap();
+    assert_eq!(zones.data()[0]["zone"], "example.com");
+    let list = sim.requests_raw().into_iter().last().unwrap();
+    assert_eq!(
+        list.query.as_deref(),
+        Some("detail=Y"),
+        "GET arguments travel in the query string"
+    );
+    let records = session
+        .get(
+            "/ARecord/example.com/www.example.com./",
+            json!({"detail": "Y"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(records.data()[0]["rdata"]["address"], "192.0.2.10");
+    assert_ne!(
+        records.data()[0]["record_id"],
+        0,
+        "published records have real ids"
+    );
+}

@@ -12,6 +12,7 @@ mod history;
 mod jobs;
 mod lifecycle;
 mod logs;
+mod mm;
 mod proxy;
 mod retries;
 mod send;
