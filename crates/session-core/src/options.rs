@@ -254,7 +254,8 @@ pub struct Options {
     pub request_timeout: Duration,
     /// The `User-Agent` header.
     pub user_agent: String,
-    /// The `API-Version` header; `None` sends none. Defaults to the protocol's.
+    /// The `API-Version` header. A session builder starts with the protocol's value (TM:
+    /// `current`) and keeps it when given options without one.
     pub api_version: Option<String>,
     /// Keep the last `n` calls in the session's history; `None` keeps none.
     pub history: Option<usize>,

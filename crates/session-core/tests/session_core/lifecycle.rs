@@ -42,6 +42,12 @@ async fn log_in_sends_token_header_and_log_out_ends_the_session() {
             .starts_with("opskit-session-core/")
     );
 
+    // Keep-alive: every request of the session came over one TCP connection.
+    session.keep_alive().await.unwrap();
+    let clients: std::collections::HashSet<_> =
+        sim.requests_raw().iter().map(|r| r.client).collect();
+    assert_eq!(clients.len(), 1, "{clients:?}");
+
     session.log_out().await.unwrap();
     assert!(!session.is_logged_in());
     assert_eq!(sim.session_count(), 0);
