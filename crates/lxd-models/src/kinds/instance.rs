@@ -193,6 +193,26 @@ impl Instance {
         crate::ops::rollback(self).await
     }
 
+    /// Publishes the (stopped) instance as an image and returns it.
+    pub async fn publish(&self, public: bool) -> Result<crate::kinds::Image> {
+        let client = self.client();
+        let body = json!({
+            "public": public,
+            "source": { "type": "instance", "name": self.name() },
+        });
+        let answer = client
+            .call(Method::POST, &client.url().images(), Some(&body), None)
+            .await?;
+        let op = client.complete(answer).await?;
+        let fingerprint = op
+            .pointer("/metadata/fingerprint")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                crate::Error::Protocol("publish finished without a fingerprint".to_owned())
+            })?;
+        client.images().get(fingerprint).await
+    }
+
     /// The console log (`GET .../console`).
     pub async fn console_log(&self) -> Result<String> {
         let client = self.client();

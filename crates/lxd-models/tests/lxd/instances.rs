@@ -116,6 +116,9 @@ async fn lifecycle(client: &Client, name: &str, profile: &str) -> lxd_models::Re
     instance.stop(true).await?;
     assert_eq!(instance.status().as_deref(), Some("Stopped"));
     instance.restore_snapshot("s1").await?;
+    let image = instance.publish(false).await?;
+    assert_eq!(image.image_type().as_deref(), Some("container"));
+    lxd_models::delete(&image).await?;
     lxd_models::delete(&snap).await?;
     assert!(snapshots.names().await?.is_empty());
 
