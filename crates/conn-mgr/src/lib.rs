@@ -1,7 +1,8 @@
 //! A pyATS-style connection manager for network devices.
 //!
 //! - [`TestbedSpec`]: pyATS testbed YAML (credentials chained testbed → device → path,
-//!   `%{…}` references, `%ENV{…}`, pyATS' default `%ENC{…}` codec); errors name file, line and key path.
+//!   `%{…}` references, `%ENV{…}`, pyATS' default `%ENC{…}` codec, and `%SEALED{…}` secrets
+//!   sealed with the `encryption` crate); errors name file, line and key path.
 //! - [`Testbed`] and [`Device`]: each device has its own [`ConnectionManager`], which keeps
 //!   connections under aliases, each on a path (`via`), made by a class registered in [`Classes`].
 //! - Built-in classes: an interactive SSH CLI with a prompt engine, an SSH exec channel, a local

@@ -164,3 +164,61 @@ fn anchors_and_aliases_are_followed() {
         Some("u")
     );
 }
+
+#[test]
+fn sealed_secrets_open_with_the_key_and_fail_clearly_without_it() {
+    use conn_mgr::testbed::seal_for_testbed;
+    let key = encryption::Key::generate().unwrap();
+    let sealed = seal_for_testbed(&key, "s3cret!").unwrap();
+    assert!(!sealed.contains("s3cret"));
+    let text = format!(
+        "devices:\n  r1:\n    credentials:\n      default: {{username: u, password: '{sealed}'}}\n    connections: {{}}\n"
+    );
+    let tb = TestbedLoader::new()
+        .without_process_env()
+        .sealing_key(key.clone())
+        .load_str(&text, "s.yaml")
+        .unwrap();
+    let cred = tb.devices["r1"].credentials.get("default").unwrap();
+    assert_eq!(cred.password.as_ref().unwrap().expose(), "s3cret!");
+
+    // The key can come from the environment variable as a printable key.
+    let printable = key.to_printable();
+    let tb = TestbedLoader::new()
+        .without_process_env()
+        .env_var(conn_mgr::testbed::SEALING_KEY_VAR, printable.as_str())
+        .load_str(&text, "s.yaml")
+        .unwrap();
+    assert_eq!(
+        tb.devices["r1"]
+            .credentials
+            .get("default")
+            .unwrap()
+            .password
+            .as_ref()
+            .unwrap()
+            .expose(),
+        "s3cret!"
+    );
+
+    let e = match TestbedLoader::new()
+        .without_process_env()
+        .load_str(&text, "s.yaml")
+    {
+        Err(Error::Testbed(e)) => e,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(e.key_path(), "devices.r1.credentials.default.password");
+    assert!(e.reason().contains("needs a key"), "{e}");
+
+    let other = encryption::Key::generate().unwrap();
+    let e = match TestbedLoader::new()
+        .without_process_env()
+        .sealing_key(other)
+        .load_str(&text, "s.yaml")
+    {
+        Err(Error::Testbed(e)) => e,
+        other => panic!("{other:?}"),
+    };
+    assert!(e.reason().contains("cannot open"), "{e}");
+}

@@ -435,3 +435,25 @@ async fn fan_out_over_a_testbed() {
     let disconnected = tb.disconnect_all(4).await;
     assert!(disconnected.values().all(Result::is_ok));
 }
+
+#[tokio::test]
+async fn works_without_a_pty() {
+    // Without a pty the router neither echoes nor uses \r\n; the engine copes with both.
+    let sshd = Sshd::start();
+    let r1 = testbed(&sshd, 1, "        pty: false\n")
+        .device("r1")
+        .unwrap();
+    r1.connect(ConnectOptions::new()).await.unwrap();
+    assert_eq!(r1.execute("echo plain").await.unwrap(), "plain\n");
+    assert_eq!(
+        r1.execute("show version").await.unwrap().lines().count(),
+        46
+    );
+    r1.configure(&["hostname NoPty"]).await.unwrap();
+    assert!(
+        r1.execute("show running-config")
+            .await
+            .unwrap()
+            .contains("hostname NoPty")
+    );
+}

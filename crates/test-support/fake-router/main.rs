@@ -154,6 +154,9 @@ impl Router {
                     }
                     if self.tty {
                         echoed.extend_from_slice(b"\r\n");
+                    } else if !echo {
+                        // A hidden answer (password) still ends its line, as on a terminal.
+                        echoed.push(b'\n');
                     }
                     self.write_bytes(&mut echoed);
                     return Line::Text(String::from_utf8_lossy(&line).into_owned());

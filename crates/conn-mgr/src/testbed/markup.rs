@@ -28,6 +28,8 @@ const MAX_DEPTH: usize = 16;
 pub(crate) struct Markup<'a> {
     pub(crate) root: &'a Node,
     pub(crate) env: &'a dyn Fn(&str) -> Option<String>,
+    /// Opens `%SEALED{}` values; `None` when the loader was given no key.
+    pub(crate) sealing_key: Option<&'a encryption::Key>,
 }
 
 impl Markup<'_> {
@@ -71,6 +73,10 @@ impl Markup<'_> {
                 "ENC" => {
                     secret = true;
                     out.push_str(decode(arg)?.expose());
+                }
+                "SEALED" => {
+                    secret = true;
+                    out.push_str(super::sealed::open(arg, self.sealing_key)?.expose());
                 }
                 other => return Err(format!("markup %{other}{{}} is not supported")),
             }

@@ -4,6 +4,7 @@ mod markup;
 mod model;
 mod pyats_enc;
 mod schema;
+mod sealed;
 mod yaml;
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ pub use model::{
     TestbedSpec,
 };
 pub use pyats_enc::{PYATS_DEFAULT_KEY, pyats_decode, pyats_encode};
+pub use sealed::{SEALING_KEY_VAR, seal_for_testbed};
 
 use crate::error::TestbedError;
 use crate::{Error, Result};
@@ -23,6 +25,7 @@ use crate::{Error, Result};
 pub struct TestbedLoader {
     env: HashMap<String, String>,
     process_env: bool,
+    sealing_key: Option<encryption::Key>,
 }
 
 impl TestbedLoader {
@@ -31,7 +34,14 @@ impl TestbedLoader {
         TestbedLoader {
             env: HashMap::new(),
             process_env: true,
+            sealing_key: None,
         }
+    }
+
+    /// The key that opens `%SEALED{…}` values (otherwise read from [`SEALING_KEY_VAR`] when needed).
+    pub fn sealing_key(mut self, key: encryption::Key) -> Self {
+        self.sealing_key = Some(key);
+        self
     }
 
     /// Sets a variable seen by `%ENV{}` (takes precedence over the process environment).
@@ -101,12 +111,28 @@ impl TestbedLoader {
                 }
             })
         };
+        let env_key = match &self.sealing_key {
+            None if text.contains("%SEALED{") => {
+                sealed::key_from(&env(SEALING_KEY_VAR)).map_err(|reason| {
+                    Error::Testbed(TestbedError {
+                        file: file.to_owned(),
+                        line: 0,
+                        path: String::new(),
+                        reason,
+                    })
+                })?
+            }
+            _ => None,
+        };
+        let sealing_key = self.sealing_key.as_ref().or(env_key.as_ref());
+        let markup = markup::Markup {
+            root: &root,
+            env: &env,
+            sealing_key,
+        };
         let mut walker = schema::Walker {
             file,
-            markup: markup::Markup {
-                root: &root,
-                env: &env,
-            },
+            markup,
             warnings,
         };
         walker.testbed(&root, stem)
