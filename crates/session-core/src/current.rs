@@ -87,7 +87,14 @@ impl<P: Protocol> Session<P> {
     /// As [`SessionBuilder::log_in`]; the old session stays current then.
     pub async fn new_session(builder: SessionBuilder<P>) -> Result<Self> {
         let session = builder.log_in_detached().await?;
-        let replaced = session.make_current()?;
+        let replaced = match session.make_current() {
+            Ok(replaced) => replaced,
+            Err(error) => {
+                // Nobody could reach the new session: do not leave its token alive.
+                let _ = session.log_out_only().await;
+                return Err(error);
+            }
+        };
         if let Some(old) = replaced.filter(|old| *old != session)
             && let Err(error) = old.log_out_only().await
         {

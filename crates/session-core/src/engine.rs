@@ -11,7 +11,7 @@ use crate::envelope::{Outcome, Pending, Reply};
 use crate::error::{Error, InvalidResponse, JobTimeout, Result, TransportError};
 use crate::history::{CallRecord, History, mask_secrets};
 use crate::options::{Endpoint, Options};
-use crate::protocol::{ArgEncoding, Method, Protocol, RawResponse, Request};
+use crate::protocol::{ArgEncoding, FailureKind, Method, Protocol, RawResponse, Request};
 use crate::token::Token;
 
 /// HTTP client, base URL and history shared by every request of one session.
@@ -233,6 +233,10 @@ impl Engine {
             let poll = Request::new(Method::Get, path, Value::Null);
             match self.exchange_once(protocol, &poll, token).await? {
                 Outcome::Done(reply) => return Ok(reply),
+                // Throttled polls are polled again (the job deadline still bounds them).
+                Outcome::Failed(api) if matches!(api.kind(), FailureKind::RateLimited { .. }) => {
+                    tracing::debug!(kind = P::KIND, "job poll rate limited");
+                }
                 Outcome::Failed(api) => return Err(Error::Api(api)),
                 Outcome::Pending(next) => {
                     pending = Pending {

@@ -155,13 +155,18 @@ async fn new_session_logs_out_the_old_one_and_close_removes_it() {
 async fn plain_tokio_task_without_scope_gets_no_current_session() {
     let sim = simulator().await;
     let builder = builder(&sim);
+    let replacement = crate::support::builder(&sim);
     tokio::spawn(async move {
         let session = builder.log_in().await.unwrap();
         assert!(matches!(session.make_current(), Err(Error::NoTaskScope)));
         assert!(Session::<DynTm>::get_session().is_none());
+        let refused = Session::new_session(replacement).await;
+        assert!(matches!(refused, Err(Error::NoTaskScope)), "{refused:?}");
     })
     .await
     .unwrap();
+    // The first session is still logged in; the refused replacement was logged out again.
+    assert_eq!(sim.session_count(), 1);
 }
 
 /// A protocol of a kind of its own (so the process-wide default set here cannot disturb other

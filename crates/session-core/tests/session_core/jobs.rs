@@ -171,3 +171,21 @@ async fn zone_publish_through_a_redirected_job() {
         "published records have real ids"
     );
 }
+
+#[tokio::test]
+async fn throttled_job_polls_are_polled_again() {
+    let sim = simulator().await;
+    let session = builder(&sim).log_in_detached().await.unwrap();
+    sim.promote_next_to_job(1, RequestMatch::new("GET", "/REST/Session/"), 1);
+    sim.add_fault(FaultRule::next(
+        1,
+        RequestMatch::path("/REST/Job/"),
+        Fault::RateLimit {
+            retry_after_secs: 0,
+        },
+    ));
+    session.get("/Session/", json!({})).await.unwrap();
+    let statuses: Vec<u16> = job_polls(&sim).iter().map(|poll| poll.status).collect();
+    assert_eq!(statuses.first(), Some(&429));
+    assert_eq!(statuses.last(), Some(&200));
+}
