@@ -483,3 +483,21 @@ where
     }
     out
 }
+
+#[test]
+fn handles_and_futures_are_send_and_cheap_to_clone() {
+    fn send<T: Send>(_: &T) {}
+    fn sync<T: Send + Sync + Clone>() {}
+    sync::<Device>();
+    sync::<Testbed>();
+    sync::<conn_mgr::ConnectionHandle>();
+    sync::<Classes>();
+    let (r1, _) = device("r1");
+    send(&r1.execute("x"));
+    send(&r1.connect(ConnectOptions::new()));
+    send(&r1.disconnect_all());
+    send(&r1.destroy(None));
+    let tb = testbed_with(&FakeClass::new());
+    send(&tb.execute_all("x", 1));
+    send(&tb.connect_all(ConnectOptions::new(), 1));
+}
