@@ -14,7 +14,12 @@
 //!   ([`Handle::ptr_eq`]); a rename re-keys it, a delete evicts it.
 //! - **Relations are models**: [`Instance::profiles`], [`Profile::used_by`].
 //! - **Raw API** with a URL builder ([`Client::url`], [`Client::raw`]).
-//! - **Exec** over websockets ([`Instance::exec`]), **files** streamed ([`Instance::files`]).
+//! - **Exec** over websockets ([`Instance::exec`]: collected output, a spawned process with
+//!   stdin and signals, or a PTY session with resize); **files** streamed
+//!   ([`Instance::files`]); **events** as an async stream ([`Client::events`]).
+//! - **Transports**: the local unix socket ([`Client::local`] finds it) or HTTPS with a
+//!   client certificate ([`ClientBuilder::https`]); server verification by CA or pinned
+//!   fingerprint is required, and websockets use the same TLS identity.
 //!
 //! ```no_run
 //! use lxd_models::{Client, save};
