@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 use session_core::{
-    CallRecord, Credentials, DynMm, Endpoint, Key, MmSession, Options, RetryPolicy, Session,
+    CallRecord, Credentials, DynMm, Endpoint, Key, MmSession, Options, ProxyConfig, RetryPolicy,
+    Session,
 };
 use zeroize::Zeroizing;
 
@@ -201,6 +202,12 @@ impl MMSessionBuilder {
     /// Keeps the last `capacity` calls in [`MMSession::history`].
     pub fn history(mut self, capacity: usize) -> Self {
         self.options.history = Some(capacity);
+        self
+    }
+
+    /// Connects through an HTTP proxy (Basic authentication optional).
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.options.proxy = Some(proxy);
         self
     }
 
