@@ -18,6 +18,13 @@ mod blocking;
 mod interop;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(all(
+    feature = "redis",
+    feature = "sqlite",
+    feature = "postgres",
+    feature = "zookeeper"
+))]
+mod processes;
 #[cfg(feature = "redis")]
 mod redis;
 #[cfg(feature = "sqlite")]
