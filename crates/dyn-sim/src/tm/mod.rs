@@ -2,6 +2,7 @@
 
 pub(crate) mod args;
 pub(crate) mod changes;
+pub(crate) mod dsf;
 pub(crate) mod envelope;
 pub(crate) mod jobs;
 pub(crate) mod names;

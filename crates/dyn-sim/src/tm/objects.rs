@@ -129,18 +129,6 @@ pub(crate) fn find(resource: &str) -> Option<&'static ObjDef> {
         .find(|d| d.resource.eq_ignore_ascii_case(resource))
 }
 
-/// A 27-character URL-safe id, the shape of real DSF ids.
-fn dsf_id(n: u64) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
-    (0..27)
-        .map(|i| {
-            x = x.rotate_left(7).wrapping_add(n + i);
-            char::from(ALPHABET[usize::try_from(x % 64).unwrap_or(0)])
-        })
-        .collect()
-}
-
 fn customer<'w>(world: &'w mut World, call: &Call) -> Result<&'w mut Customer, Failure> {
     let sess = call.sess()?;
     world.customer_mut(&sess.customer).ok_or_else(bad_token)
@@ -205,7 +193,7 @@ pub(crate) fn handle(world: &mut World, call: &Call, def: &'static ObjDef) -> Tm
         ("POST", id) => {
             let key = match (id, next) {
                 (Some(id), _) => id,
-                (None, Some(n)) if def.kind.starts_with("dsf") => dsf_id(n),
+                (None, Some(n)) if def.kind.starts_with("dsf") => super::dsf::id_from(n),
                 (None, Some(n)) if def.kind == "updateuser" => {
                     format!(
                         "{}{n}",
@@ -233,12 +221,14 @@ pub(crate) fn handle(world: &mut World, call: &Call, def: &'static ObjDef) -> Tm
             }
             (def.validate)(&mut obj)?;
             let full = format!("{prefix}{key}");
-            let map = c.collection(def.kind);
-            if map.contains_key(&full) {
+            if c.collection(def.kind).contains_key(&full) {
                 return Err(exists(format!("{}: {key} already exists", def.id_field)));
             }
+            if def.kind == "dsf" {
+                register(c, &key, super::dsf::expand(&mut obj, &key));
+            }
             let obj = Value::Object(obj);
-            map.insert(full, obj.clone());
+            c.collection(def.kind).insert(full, obj.clone());
             ok(obj, format!("create: {} {key} created", def.resource))
         }
         ("GET", Some(id)) => {
@@ -282,6 +272,9 @@ pub(crate) fn handle(world: &mut World, call: &Call, def: &'static ObjDef) -> Tm
                 obj.insert("status".into(), json!("active"));
             }
             (def.validate)(&mut obj)?;
+            if def.kind == "dsf" {
+                register(c, &id, super::dsf::expand(&mut obj, &id));
+            }
             let obj = Value::Object(obj);
             c.collection(def.kind).insert(full, obj.clone());
             ok(obj, format!("update: {} {id} updated", def.resource))
@@ -310,6 +303,13 @@ pub(crate) fn handle(world: &mut World, call: &Call, def: &'static ObjDef) -> Tm
             ok(json!({}), format!("delete: {} {id} deleted", def.resource))
         }
         _ => Err(bad_method(call)),
+    }
+}
+
+/// Makes the levels of an expanded DSF service reachable through their own resources.
+fn register(c: &mut Customer, svc: &str, children: super::dsf::Children) {
+    for (kind, id, value) in children {
+        c.collection(kind).insert(format!("{svc}|{id}"), value);
     }
 }
 
@@ -375,18 +375,4 @@ pub(crate) fn dsf_node(world: &mut World, call: &Call) -> TmResult {
     c.collection("dsfnode")
         .insert(svc, Value::Array(nodes.clone()));
     ok(Value::Array(nodes), "node: Traffic Director nodes")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dsf_ids_look_real_and_differ() {
-        let a = super::dsf_id(1);
-        assert_eq!(a.len(), 27);
-        assert_ne!(a, super::dsf_id(2));
-        assert!(
-            a.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        );
-    }
 }

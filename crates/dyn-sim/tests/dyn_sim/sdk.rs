@@ -204,3 +204,20 @@ async fn the_python_sdk_waits_out_a_200_incomplete_job() {
     );
     assert_eq!(poll.status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zone_files_tools_traffic_director_and_multi_sessions_through_the_python_sdk() {
+    let sim = sim().await;
+    script(&sim, "tm_extras.py").await;
+    let log = sim.requests();
+    let failures: Vec<_> = log
+        .iter()
+        .filter(|e| e.status != 200)
+        .map(|e| (e.status, e.path.clone()))
+        .collect();
+    assert!(failures.is_empty(), "every call succeeded: {failures:?}");
+    assert!(
+        log.iter()
+            .any(|e| e.method == "PUT" && e.path == "/REST/Password/")
+    );
+}
