@@ -87,11 +87,17 @@ impl ConnectContext {
         }
     }
 
-    /// An argument from `connect` args, else from the path's extra keys.
+    /// An argument from `connect` args, else from the path's keys, else from the path's `arguments` block.
     pub fn arg(&self, name: &str) -> Option<&Value> {
+        let path = self.path.as_ref();
         self.args
             .get(name)
-            .or_else(|| self.path.as_ref().and_then(|p| p.extra.get(name)))
+            .or_else(|| path.and_then(|p| p.extra.get(name)))
+            // unicon reads its options from the path's `arguments:` block too.
+            .or_else(|| {
+                path.and_then(|p| p.extra.get("arguments"))
+                    .and_then(|a| a.get(name))
+            })
     }
 
     /// A duration argument given in seconds (int or float).

@@ -457,3 +457,37 @@ async fn works_without_a_pty() {
             .contains("hostname NoPty")
     );
 }
+
+#[tokio::test]
+async fn init_config_commands_from_the_arguments_block_run_after_login() {
+    let sshd = Sshd::start();
+    let extra = "        arguments:\n          init_config_commands: [hostname Booted, ntp server 192.0.2.1]\n";
+    let r1 = testbed(&sshd, 1, extra).device("r1").unwrap();
+    r1.connect(ConnectOptions::new()).await.unwrap();
+    let running = r1.execute("show running-config").await.unwrap();
+    assert!(
+        running.contains("hostname Booted") && running.contains("ntp server 192.0.2.1"),
+        "{running}"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_connects_open_one_session() {
+    let sshd = Sshd::start();
+    let r1 = testbed(&sshd, 1, "").device("r1").unwrap();
+    let h = r1.instantiate(ConnectOptions::new()).unwrap();
+    let (a, b) = tokio::join!(h.connect(), h.connect());
+    a.unwrap();
+    b.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let sessions = loop {
+        let n = std::fs::read_dir(sshd.dir().join("sessions"))
+            .unwrap()
+            .count();
+        if n > 0 || std::time::Instant::now() > deadline {
+            break n;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(sessions, 1);
+}

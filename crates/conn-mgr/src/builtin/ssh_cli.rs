@@ -1,13 +1,11 @@
 //! `ssh` (also `cli`, `unicon.Unicon`): an interactive CLI over one SSH shell channel, driven by the
 //! prompt engine on the session's own thread.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::cli::{Engine, Profile};
 use crate::connection::{ConnectContext, Connection, ConnectionFactory, ExecOptions};
-use crate::ssh::{
-    Actor, Job, ShellStream, SshSettings, Worker, connect_actor, current_actor, open_session,
-};
+use crate::ssh::{ActorSlot, Job, ShellStream, SshSettings, Worker, open_session};
 use crate::{Error, Result, Secret, Value};
 
 /// The `ssh` class.
@@ -32,7 +30,7 @@ impl ConnectionFactory for SshCliClass {
         Ok(Arc::new(SshCli {
             settings: Arc::new(settings),
             profile,
-            actor: Mutex::new(None),
+            actor: ActorSlot::default(),
         }))
     }
 }
@@ -41,7 +39,7 @@ impl ConnectionFactory for SshCliClass {
 struct SshCli {
     settings: Arc<SshSettings>,
     profile: Profile,
-    actor: Mutex<Option<Arc<Actor>>>,
+    actor: ActorSlot,
 }
 
 struct CliWorker {
@@ -94,41 +92,39 @@ impl Connection for SshCli {
     }
 
     fn is_connected(&self) -> bool {
-        current_actor(&self.actor).is_some_and(|a| a.is_alive())
+        self.actor.is_connected()
     }
 
     async fn connect(&self) -> Result<()> {
         let settings = Arc::clone(&self.settings);
         let profile = self.profile.clone();
-        connect_actor(&self.actor, &self.settings, move || {
-            let session = open_session(&settings)?;
-            let stream = ShellStream::open(session, settings.pty, settings.connect_timeout)?;
-            let mut engine = Engine::new(stream, profile, settings.exec_timeout);
-            let enable = settings.enable_password.clone();
-            engine.start(
-                settings.connect_timeout,
-                enable.as_ref(),
-                settings.goto_enable,
-            )?;
-            Ok(CliWorker { engine, enable })
-        })
-        .await
+        self.actor
+            .connect(&self.settings, move || {
+                let session = open_session(&settings)?;
+                let stream = ShellStream::open(session, settings.pty, settings.connect_timeout)?;
+                let mut engine = Engine::new(stream, profile, settings.exec_timeout);
+                let enable = settings.enable_password.clone();
+                engine.start(
+                    settings.connect_timeout,
+                    enable.as_ref(),
+                    settings.goto_enable,
+                )?;
+                if !settings.init_config_commands.is_empty() {
+                    let lines = &settings.init_config_commands;
+                    engine.configure(lines, &ExecOptions::default(), enable.as_ref())?;
+                }
+                Ok(CliWorker { engine, enable })
+            })
+            .await
     }
 
     async fn disconnect(&self) -> Result<()> {
-        let actor = self
-            .actor
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        if let Some(actor) = actor {
-            actor.close().await;
-        }
+        self.actor.disconnect().await;
         Ok(())
     }
 
     async fn execute(&self, command: &str, options: &ExecOptions) -> Result<String> {
-        let actor = self.live()?;
+        let actor = self.actor.live(&self.settings)?;
         let (command, options) = (command.to_owned(), options.clone());
         actor
             .request(|reply| Job::Execute {
@@ -140,7 +136,7 @@ impl Connection for SshCli {
     }
 
     async fn configure(&self, lines: &[String], options: &ExecOptions) -> Result<String> {
-        let actor = self.live()?;
+        let actor = self.actor.live(&self.settings)?;
         let (lines, options) = (lines.to_vec(), options.clone());
         actor
             .request(|reply| Job::Configure {
@@ -154,7 +150,7 @@ impl Connection for SshCli {
     async fn call(&self, service: &str, _args: &[Value]) -> Result<Value> {
         match service {
             "enable" => {
-                let actor = self.live()?;
+                let actor = self.actor.live(&self.settings)?;
                 actor
                     .request(|reply| Job::Enable { reply })
                     .await
@@ -165,14 +161,5 @@ impl Connection for SshCli {
                 class: "ssh".into(),
             }),
         }
-    }
-}
-
-impl SshCli {
-    fn live(&self) -> Result<Arc<Actor>> {
-        current_actor(&self.actor).ok_or_else(|| Error::NotConnected {
-            device: self.settings.device.clone(),
-            alias: self.settings.alias.clone(),
-        })
     }
 }

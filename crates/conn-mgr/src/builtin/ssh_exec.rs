@@ -1,15 +1,13 @@
 //! `ssh-exec`: one SSH exec channel per command (for Linux hosts), on the session's own thread.
 
 use std::io::{ErrorKind, Read};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ssh2::{ExtendedData, Session};
 
 use crate::connection::{ConnectContext, Connection, ConnectionFactory, ExecOptions};
-use crate::ssh::{
-    Actor, Job, SshSettings, Worker, connect_actor, current_actor, open_session, transport,
-};
+use crate::ssh::{ActorSlot, Job, SshSettings, Worker, open_session, transport};
 use crate::{Error, Result};
 
 /// The `ssh-exec` class.
@@ -20,7 +18,7 @@ impl ConnectionFactory for SshExecClass {
     fn create(&self, context: ConnectContext) -> Result<Arc<dyn Connection>> {
         Ok(Arc::new(SshExec {
             settings: Arc::new(SshSettings::from_context(&context)?),
-            actor: Mutex::new(None),
+            actor: ActorSlot::default(),
         }))
     }
 }
@@ -28,7 +26,7 @@ impl ConnectionFactory for SshExecClass {
 #[derive(Debug)]
 struct SshExec {
     settings: Arc<SshSettings>,
-    actor: Mutex<Option<Arc<Actor>>>,
+    actor: ActorSlot,
 }
 
 struct ExecWorker {
@@ -123,37 +121,28 @@ impl Connection for SshExec {
     }
 
     fn is_connected(&self) -> bool {
-        current_actor(&self.actor).is_some_and(|a| a.is_alive())
+        self.actor.is_connected()
     }
 
     async fn connect(&self) -> Result<()> {
         let settings = Arc::clone(&self.settings);
-        connect_actor(&self.actor, &self.settings, move || {
-            Ok(ExecWorker {
-                session: open_session(&settings)?,
-                timeout: settings.exec_timeout,
+        self.actor
+            .connect(&self.settings, move || {
+                Ok(ExecWorker {
+                    session: open_session(&settings)?,
+                    timeout: settings.exec_timeout,
+                })
             })
-        })
-        .await
+            .await
     }
 
     async fn disconnect(&self) -> Result<()> {
-        let actor = self
-            .actor
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        if let Some(actor) = actor {
-            actor.close().await;
-        }
+        self.actor.disconnect().await;
         Ok(())
     }
 
     async fn execute(&self, command: &str, options: &ExecOptions) -> Result<String> {
-        let actor = current_actor(&self.actor).ok_or_else(|| Error::NotConnected {
-            device: self.settings.device.clone(),
-            alias: self.settings.alias.clone(),
-        })?;
+        let actor = self.actor.live(&self.settings)?;
         let (command, options) = (command.to_owned(), options.clone());
         actor
             .request(|reply| Job::Execute {

@@ -36,6 +36,8 @@ pub(crate) struct SshSettings {
     pub(crate) goto_enable: bool,
     pub(crate) pty: bool,
     pub(crate) init_commands: Option<Vec<String>>,
+    /// Configuration applied once after login (unicon `init_config_commands`).
+    pub(crate) init_config_commands: Vec<String>,
     pub(crate) prompt_pattern: Option<String>,
 }
 
@@ -46,6 +48,20 @@ fn string_arg(ctx: &ConnectContext, name: &str) -> Result<Option<String>> {
             .as_str()
             .map(|s| Some(s.to_owned()))
             .ok_or_else(|| Error::Config(format!("argument '{name}' must be a string"))),
+    }
+}
+
+fn string_list(ctx: &ConnectContext, name: &str) -> Result<Option<Vec<String>>> {
+    let wrong = || Error::Config(format!("argument '{name}' must be a list of strings"));
+    match ctx.arg(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::List(items)) => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .map(Some)
+            .ok_or_else(wrong),
+        Some(_) => Err(wrong()),
     }
 }
 
@@ -105,23 +121,8 @@ impl SshSettings {
                 .unwrap_or_default()
                 .join(".ssh/known_hosts"),
         };
-        let init_commands = match ctx.arg("init_exec_commands") {
-            None | Some(Value::Null) => None,
-            Some(Value::List(items)) => Some(
-                items
-                    .iter()
-                    .map(|v| v.as_str().map(str::to_owned))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| {
-                        Error::Config("init_exec_commands must be a list of strings".into())
-                    })?,
-            ),
-            Some(_) => {
-                return Err(Error::Config(
-                    "init_exec_commands must be a list of strings".into(),
-                ));
-            }
-        };
+        let init_commands = string_list(ctx, "init_exec_commands")?;
+        let init_config_commands = string_list(ctx, "init_config_commands")?.unwrap_or_default();
         let enable_password = ctx
             .credentials
             .exact("enable")
@@ -157,6 +158,7 @@ impl SshSettings {
             goto_enable: bool_arg(ctx, "goto_enable", has_enable)?,
             pty: bool_arg(ctx, "pty", true)?,
             init_commands,
+            init_config_commands,
             prompt_pattern: string_arg(ctx, "prompt_pattern")?,
         })
     }
