@@ -15,6 +15,8 @@ mod services;
 #[cfg(feature = "redis")]
 mod blocking;
 #[cfg(feature = "redis")]
+mod faults;
+#[cfg(feature = "redis")]
 mod interop;
 #[cfg(feature = "postgres")]
 mod postgres;
