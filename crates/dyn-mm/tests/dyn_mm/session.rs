@@ -178,3 +178,22 @@ fn the_current_session_is_per_thread_and_closable() {
         ));
     });
 }
+
+#[test]
+fn handles_and_futures_are_send() {
+    fn send_sync_clone<T: Send + Sync + Clone>() {}
+    fn send<T: Send>(_: &T) {}
+    send_sync_clone::<MMSession>();
+    send_sync_clone::<dyn_mm::accounts::Accounts>();
+    send_sync_clone::<dyn_mm::senders::Senders>();
+    send_sync_clone::<dyn_mm::recipients::Recipients>();
+    send_sync_clone::<dyn_mm::suppressions::Suppressions>();
+    send_sync_clone::<dyn_mm::reports::Reports>();
+    let email = dyn_mm::EMail::new("a@example.com", "b@example.com", "s").text("b");
+    send(&dyn_mm::message::send_message(&email));
+    send(&MMSession::builder("k").connect());
+    send(&dyn_mm::accounts::get_all_accounts());
+    send(&dyn_mm::suppressions::get_all_suppressions(None));
+    let paged: Option<dyn_mm::Paged<dyn_mm::ReportRow>> = None;
+    send(&paged);
+}
