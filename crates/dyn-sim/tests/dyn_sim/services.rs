@@ -380,3 +380,30 @@ async fn users_without_a_permission_are_denied() {
         "PERMISSION_DENIED"
     );
 }
+
+#[tokio::test]
+async fn dnssec_is_listed_across_zones() {
+    let sim = sim().await;
+    let raw = zone(&sim).await;
+    let keys = json!([{"type": "KSK", "algorithm": "RSA/SHA-256", "bits": 2048}]);
+    raw.call(
+        "POST",
+        "/REST/DNSSEC/svc.example/",
+        Some(json!({"keys": keys, "contact_nickname": "owner"})),
+    )
+    .await
+    .assert_success();
+    let bad = raw
+        .call(
+            "PUT",
+            "/REST/DNSSEC/svc.example/",
+            Some(json!({"keys": [{"type": "KSK", "algorithm": "MD5", "bits": 2048}]})),
+        )
+        .await;
+    assert_eq!(bad.err_cd(), "INVALID_DATA");
+    let all = raw
+        .call("GET", "/REST/DNSSEC/", Some(json!({"detail": "Y"})))
+        .await;
+    assert_eq!(all.assert_success()[0]["zone"], "svc.example");
+    assert_eq!(all.body["data"][0]["keys"][0]["type"], "KSK");
+}

@@ -85,9 +85,10 @@ fn uri(def: &ServiceDef, zone: &str, obj: &Value) -> String {
 
 pub(crate) fn handle(world: &mut World, call: &Call, def: &'static ServiceDef) -> TmResult {
     let sess = call.sess()?.clone();
-    let zone = changes::zone(world, &sess, call.part(0).ok_or_else(no_such_zone)?)?
-        .name
-        .clone();
+    let Some(zone_name) = call.part(0) else {
+        return list_everywhere(world, call, &sess, def);
+    };
+    let zone = changes::zone(world, &sess, zone_name)?.name.clone();
     let fqdn = if def.zone_level {
         Some(zone.clone())
     } else {
@@ -170,6 +171,29 @@ fn list(
     let n = data.len();
     ok(
         Value::Array(data),
+        format!("get: Found {n} {} services", def.resource),
+    )
+}
+
+/// `GET /REST/<Service>/` without a zone (`/REST/DNSSEC/`): the service in every zone.
+fn list_everywhere(world: &World, call: &Call, sess: &Sess, def: &ServiceDef) -> TmResult {
+    if !call.is("GET") {
+        return Err(bad_method(call));
+    }
+    let zones: Vec<String> = world
+        .customers
+        .get(&sess.customer.to_ascii_lowercase())
+        .map(|c| c.zones.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut all = Vec::new();
+    for zone in zones {
+        if let Value::Array(items) = list(world, call, sess, def, &zone, None)?.data {
+            all.extend(items);
+        }
+    }
+    let n = all.len();
+    ok(
+        Value::Array(all),
         format!("get: Found {n} {} services", def.resource),
     )
 }
