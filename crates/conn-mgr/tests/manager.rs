@@ -501,3 +501,20 @@ fn handles_and_futures_are_send_and_cheap_to_clone() {
     send(&tb.execute_all("x", 1));
     send(&tb.connect_all(ConnectOptions::new(), 1));
 }
+
+#[tokio::test]
+async fn instantiate_registers_without_connecting() {
+    let (r1, fake) = device("r1");
+    let h = r1
+        .instantiate(ConnectOptions::new().alias("later").via("b"))
+        .unwrap();
+    assert_eq!(r1.manager().aliases(), ["later"]);
+    assert!(!h.is_connected());
+    assert!(fake.events().is_empty());
+    assert!(matches!(
+        h.execute("x").await,
+        Err(Error::NotConnected { .. })
+    ));
+    h.connect().await.unwrap();
+    assert_eq!(h.execute("x").await.unwrap(), "later/b:x");
+}

@@ -491,3 +491,21 @@ async fn concurrent_connects_open_one_session() {
     };
     assert_eq!(sessions, 1);
 }
+
+#[tokio::test]
+async fn session_log_records_device_output_but_not_the_enable_password() {
+    let sshd = Sshd::start();
+    let log = sshd.dir().join("session.log");
+    let extra = format!("        log_file: {}\n", log.display());
+    let r1 = testbed(&sshd, 1, &extra).device("r1").unwrap();
+    r1.connect(ConnectOptions::new()).await.unwrap();
+    r1.execute("show version").await.unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("Password: ")
+            && text.contains("R1#")
+            && text.contains("Cisco IOS XE Software"),
+        "{text}"
+    );
+    assert!(!text.contains(ENABLE_PASSWORD), "{text}");
+}

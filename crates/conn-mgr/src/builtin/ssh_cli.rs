@@ -102,7 +102,22 @@ impl Connection for SshCli {
             .connect(&self.settings, move || {
                 let session = open_session(&settings)?;
                 let stream = ShellStream::open(session, settings.pty, settings.connect_timeout)?;
-                let mut engine = Engine::new(stream, profile, settings.exec_timeout);
+                let log = match &settings.log_file {
+                    Some(path) => Some(
+                        std::fs::OpenOptions::new()
+                            .create(true)
+                            .append(true)
+                            .open(path)
+                            .map_err(|e| {
+                                Error::Config(format!(
+                                    "cannot open log_file {}: {e}",
+                                    path.display()
+                                ))
+                            })?,
+                    ),
+                    None => None,
+                };
+                let mut engine = Engine::new(stream, profile, settings.exec_timeout).with_log(log);
                 let enable = settings.enable_password.clone();
                 engine.start(
                     settings.connect_timeout,

@@ -33,6 +33,9 @@ pub(crate) struct Engine<S> {
     /// A call was abandoned mid-output; resynchronise before the next one.
     dirty: bool,
     default_timeout: Duration,
+    /// Session log: what the device sent, byte for byte (our input appears only as the device echoes
+    /// it, so passwords answered to hidden prompts never reach the log).
+    log: Option<std::fs::File>,
 }
 
 impl<S: ByteStream> Engine<S> {
@@ -43,7 +46,13 @@ impl<S: ByteStream> Engine<S> {
             mode: Mode::Exec,
             dirty: false,
             default_timeout,
+            log: None,
         }
+    }
+
+    pub(crate) fn with_log(mut self, log: Option<std::fs::File>) -> Self {
+        self.log = log;
+        self
     }
 
     pub(crate) fn stream_mut(&mut self) -> &mut S {
@@ -105,6 +114,10 @@ impl<S: ByteStream> Engine<S> {
     fn read_into(&mut self, buffer: &mut String, wait: Duration) -> Result<bool> {
         let mut chunk = [0u8; 16 * 1024];
         let n = self.stream.read(&mut chunk, wait)?;
+        if let (Some(log), true) = (&mut self.log, n > 0) {
+            // Logging is best effort: a full disk must not break the session.
+            let _ = std::io::Write::write_all(log, &chunk[..n]);
+        }
         buffer.push_str(&String::from_utf8_lossy(&chunk[..n]));
         Ok(n > 0)
     }

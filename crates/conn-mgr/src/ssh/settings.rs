@@ -39,6 +39,8 @@ pub(crate) struct SshSettings {
     /// Configuration applied once after login (unicon `init_config_commands`).
     pub(crate) init_config_commands: Vec<String>,
     pub(crate) prompt_pattern: Option<String>,
+    /// Session log file (appended; device output only).
+    pub(crate) log_file: Option<PathBuf>,
 }
 
 fn string_arg(ctx: &ConnectContext, name: &str) -> Result<Option<String>> {
@@ -160,6 +162,7 @@ impl SshSettings {
             init_commands,
             init_config_commands,
             prompt_pattern: string_arg(ctx, "prompt_pattern")?,
+            log_file: string_arg(ctx, "log_file")?.map(PathBuf::from),
         })
     }
 }
