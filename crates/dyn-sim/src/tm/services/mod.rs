@@ -8,7 +8,7 @@ mod validate;
 use serde_json::{Map, Value, json};
 
 use super::changes::{self, push};
-use super::envelope::{Failure, TmResult, exists, missing, no_such_zone, not_found, ok};
+use super::envelope::{Failure, TmResult, exists, missing, not_found, ok};
 use super::names::{node_in_zone, norm};
 use super::{Call, Sess, bad_method};
 use crate::world::{Change, World};
