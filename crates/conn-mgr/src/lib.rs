@@ -26,6 +26,48 @@
 //! # Ok::<(), conn_mgr::Error>(())
 //! # }).unwrap();
 //! ```
+//!
+//! # The built-in classes
+//!
+//! | class | what it is |
+//! |---|---|
+//! | `ssh` (also `cli`, `unicon.Unicon`, the default) | interactive CLI over one SSH shell channel; default alias `cli` |
+//! | `ssh-exec` | one SSH exec channel per command (Linux hosts); non-zero exit is [`Error::ExitStatus`] |
+//! | `local` | `sh -c` per command on this machine |
+//! | [`FakeClass`] | scripted, in memory, for unit tests (register it under a name of your choice) |
+//!
+//! The SSH classes read these options from `connect` arguments ([`ConnectOptions::arg`]), then
+//! the path's keys, then the path's `arguments:` block: `host`, `port`, `username`, `password`,
+//! `key_file`, `known_hosts` (default `~/.ssh/known_hosts`), `host_key_policy` (`strict`,
+//! `accept-new`, `off`; default `strict`), `connection_timeout` (s, default 30), `timeout` (s,
+//! default 60), `keepalive` (s, default 30), `pty` (default true), `goto_enable` (default: when an
+//! `enable` credential exists), `init_exec_commands` (default `terminal length 0`, `terminal width 0`),
+//! `init_config_commands`, `prompt_pattern`, `log_file`. The login comes from the `default`
+//! credential and the enable password from `enable` (chained path → device → testbed).
+//!
+//! Each SSH session is owned by one OS thread (libssh2 sessions are not safe to share) that the
+//! async API talks to through channels; `TCP_NODELAY` is set; prompts are matched at the end of the
+//! output on every read, with no fixed sleeps. A call that times out or is cancelled leaves the
+//! thread to interrupt the command (Ctrl-C) and find the prompt again before the next call.
+//!
+//! ```no_run
+//! use conn_mgr::{ConnectOptions, DialogRule, ExecOptions, Testbed, load_testbed};
+//!
+//! # async fn run() -> conn_mgr::Result<()> {
+//! let testbed = Testbed::new(load_testbed("testbed.yaml")?);
+//! let r1 = testbed.device("r1")?;
+//! r1.connect(ConnectOptions::new().via("cli")).await?;
+//! let version = r1.execute("show version").await?;
+//! r1.configure(&["interface Gi1", "description uplink"]).await?;
+//! let confirm = ExecOptions::new().reply(DialogRule::new(r"\[confirm\]$", "y")?.without_newline());
+//! r1.execute_with("reload", &confirm).await?;
+//! // A pool of four separate sessions under one alias.
+//! let pool = r1.connect(ConnectOptions::new().alias("vty").pool(4)).await?;
+//! let results = testbed.execute_all("show clock", 8).await; // per-device results
+//! # let _ = (version, pool, results);
+//! # Ok(())
+//! # }
+//! ```
 
 mod builtin;
 mod classes;
