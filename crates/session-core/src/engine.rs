@@ -18,7 +18,8 @@ use crate::token::Token;
 #[derive(Debug)]
 pub(crate) struct Engine {
     http: reqwest::Client,
-    base_url: String,
+    /// `scheme://host:port/`, parsed once; each request only sets its path and query.
+    base_url: url::Url,
     api_version: Option<String>,
     options: Options,
     history: Option<History>,
@@ -50,9 +51,11 @@ impl Engine {
         let http = builder
             .build()
             .map_err(|_| Error::Config("http client could not be built"))?;
+        let base_url = url::Url::parse(&endpoint.base_url())
+            .map_err(|_| Error::Config("endpoint does not form a valid URL"))?;
         Ok(Self {
             http,
-            base_url: endpoint.base_url(),
+            base_url,
             api_version: options.api_version.clone(),
             history: options.history.map(History::new),
             options,
@@ -79,8 +82,14 @@ impl Engine {
             protocol.authorize(&mut request, token);
         }
         let path = encode::full_path(protocol.base_path(), &request.path);
-        let mut url = url::Url::parse(&format!("{}{path}", self.base_url))
-            .map_err(|_| Error::Config("endpoint and path do not form a valid URL"))?;
+        let mut url = self.base_url.clone();
+        match path.split_once('?') {
+            Some((path, query)) => {
+                url.set_path(path);
+                url.set_query(Some(query));
+            }
+            None => url.set_path(&path),
+        }
         let mut query = request.query;
         let mut body = None;
         match protocol.encoding(request.method) {
