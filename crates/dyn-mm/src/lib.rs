@@ -64,7 +64,7 @@ pub mod suppressions;
 
 pub use address::{is_valid_address, is_valid_mailbox};
 pub use error::{Error, Result};
-pub use message::EMail;
+pub use message::{EMail, Header};
 pub use paging::{PAGE_SIZE, Paged};
 pub use reports::{ReportKind, ReportQuery, ReportRow};
 pub use session::{DEFAULT_HOST, MMSession, MMSessionBuilder};

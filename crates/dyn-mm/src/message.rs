@@ -35,6 +35,45 @@ pub struct EMail {
     html: Option<String>,
     reply_to: Option<String>,
     xheaders: Vec<(String, String)>,
+    headers: Vec<(Header, String)>,
+}
+
+/// The optional message headers `POST /send` takes as parameters of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Header {
+    /// `Sender:` (who sent it on the author's behalf); checked as an address.
+    Sender,
+    /// `Message-ID:`.
+    MessageId,
+    /// `In-Reply-To:`.
+    InReplyTo,
+    /// `References:`.
+    References,
+    /// `Importance:` (`high`, `normal`, `low`).
+    Importance,
+    /// `X-Priority:`-style priority.
+    Priority,
+    /// `Sensitivity:` (`personal`, `private`, `company-confidential`).
+    Sensitivity,
+    /// `Content-Transfer-Encoding:` of the bodies.
+    ContentEncoding,
+}
+
+impl Header {
+    /// The parameter name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sender => "sender",
+            Self::MessageId => "messageid",
+            Self::InReplyTo => "inreplyto",
+            Self::References => "references",
+            Self::Importance => "importance",
+            Self::Priority => "priority",
+            Self::Sensitivity => "sensitivity",
+            Self::ContentEncoding => "content-encoding",
+        }
+    }
 }
 
 impl EMail {
@@ -51,6 +90,7 @@ impl EMail {
             html: None,
             reply_to: None,
             xheaders: Vec::new(),
+            headers: Vec::new(),
         }
     }
 
@@ -112,6 +152,19 @@ impl EMail {
     pub fn xheader(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.xheaders.push((name.into(), value.into()));
         self
+    }
+
+    /// Sets one of the optional standard headers (replacing an earlier value).
+    #[must_use]
+    pub fn header(mut self, header: Header, value: impl Into<String>) -> Self {
+        self.headers.retain(|(existing, _)| *existing != header);
+        self.headers.push((header, value.into()));
+        self
+    }
+
+    /// The optional standard headers.
+    pub fn headers(&self) -> &[(Header, String)] {
+        &self.headers
     }
 
     /// The sender.
@@ -199,6 +252,14 @@ impl EMail {
                 "neither a text nor an html body",
             ));
         }
+        for (header, value) in &self.headers {
+            if value.contains(['\r', '\n']) {
+                return Err(Error::invalid(header.as_str(), "contains a line break"));
+            }
+            if *header == Header::Sender {
+                check_mailbox("sender", value)?;
+            }
+        }
         let mut seen: Vec<String> = Vec::new();
         for (name, value) in &self.xheaders {
             check_xheader_name(name)?;
@@ -239,6 +300,9 @@ impl EMail {
         }
         if let Some(reply_to) = &self.reply_to {
             args.insert("replyto".into(), Value::from(reply_to.trim()));
+        }
+        for (header, value) in &self.headers {
+            args.insert(header.as_str().to_owned(), Value::from(value.as_str()));
         }
         for (name, value) in &self.xheaders {
             args.insert(name.clone(), Value::from(value.as_str()));
@@ -334,6 +398,9 @@ mod tests {
             .bcc("d@example.org")
             .html("<p>b</p>")
             .reply_to("r@example.com")
+            .header(Header::InReplyTo, "<1@example.com>")
+            .header(Header::Importance, "low")
+            .header(Header::Importance, "high")
             .xheader("X-Campaign", "c1");
         email.validate().unwrap();
         assert_eq!(
@@ -347,6 +414,8 @@ mod tests {
                 "bodytext": "body",
                 "bodyhtml": "<p>b</p>",
                 "replyto": "r@example.com",
+                "inreplyto": "<1@example.com>",
+                "importance": "high",
                 "X-Campaign": "c1",
             })
         );
@@ -373,6 +442,11 @@ mod tests {
             "from"
         );
         assert_eq!(field(base().xheader("Campaign", "c")), "xheaders");
+        assert_eq!(field(base().header(Header::Sender, "nobody")), "sender");
+        assert_eq!(
+            field(base().header(Header::References, "<a>\r\nBcc: x@evil.example")),
+            "references"
+        );
         assert_eq!(
             field(base().xheader("X-A", "1\r\nBcc: x@evil.example")),
             "xheaders"

@@ -1,7 +1,7 @@
 //! Sending: bodies, lists, headers, the form encoding, checks before sending, unknown
 //! senders, templates, and the free function.
 
-use dyn_mm::{EMail, Error, MMSession, Substitutions, Template};
+use dyn_mm::{EMail, Error, Header, MMSession, Substitutions, Template};
 use dyn_sim::DEFAULT_APIKEY;
 use serde_json::json;
 
@@ -51,6 +51,8 @@ async fn lists_and_headers_use_the_documented_form_encoding() {
     .bcc("e@example.org")
     .reply_to("help@example.com")
     .text("Hi, 100% = done?")
+    .header(Header::MessageId, "<m1@example.com>")
+    .header(Header::Sender, "Agent <agent@example.com>")
     .xheader("X-Campaign", "spring 24")
     .xheader("X-Customer-Id", "42");
     session.send(&email).await.unwrap();
@@ -74,6 +76,8 @@ async fn lists_and_headers_use_the_documented_form_encoding() {
     assert_eq!(values(&form, "replyto"), ["help@example.com"]);
     assert_eq!(values(&form, "subject"), ["Hello & welcome"]);
     assert_eq!(values(&form, "bodytext"), ["Hi, 100% = done?"]);
+    assert_eq!(values(&form, "messageid"), ["<m1@example.com>"]);
+    assert_eq!(values(&form, "sender"), ["Agent <agent@example.com>"]);
     assert_eq!(values(&form, "X-Campaign"), ["spring 24"]);
     assert_eq!(values(&form, "X-Customer-Id"), ["42"]);
     assert!(
