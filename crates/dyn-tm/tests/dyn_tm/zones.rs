@@ -264,3 +264,73 @@ async fn tasks_are_listed_read_and_cancelled() {
             .is_not_found()
     );
 }
+
+#[tokio::test]
+async fn records_of_unknown_zones_and_nodes_are_not_found() {
+    let sim = simulator().await;
+    let session = session(&sim).await;
+    let ghost = session.zones().get("example.com").await;
+    assert!(ghost.unwrap_err().is_not_found());
+    let zone = zone(&session, "example.com").await;
+    let missing_node = zone
+        .records()
+        .list("nobody", &RecordType::A)
+        .await
+        .unwrap_err();
+    assert!(missing_node.is_not_found());
+    let missing_id = zone
+        .records()
+        .get("@", &RecordType::SOA, 999_999)
+        .await
+        .unwrap_err();
+    assert!(missing_id.is_not_found());
+    session.zones().delete("example.com").await.unwrap();
+    let gone = zone
+        .records()
+        .add("www", ARdata::new([192, 0, 2, 1].into()))
+        .await
+        .unwrap_err();
+    assert!(gone.is_not_found(), "{gone:?}");
+    assert!(
+        session
+            .zones()
+            .delete("example.com")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+}
+
+#[tokio::test]
+async fn zone_transfer_creates_a_primary_zone() {
+    let sim = simulator().await;
+    let session = session(&sim).await;
+    let zone = session
+        .zones()
+        .transfer("moved.test", "192.0.2.53")
+        .await
+        .unwrap();
+    assert_eq!(zone.name(), "moved.test");
+    assert_eq!(zone.zone_type(), "Primary");
+    assert!(
+        session
+            .zones()
+            .transfer("bad.test", "not-an-ip")
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn a_changed_password_is_needed_for_the_next_log_in() {
+    let sim = simulator().await;
+    let session = session(&sim).await;
+    session.update_password("n3w-secret").await.unwrap();
+    session.log_out().await.unwrap();
+    let old = crate::support::builder(&sim).log_in_detached().await;
+    assert!(old.is_err(), "the old password no longer works");
+    crate::support::builder_for(&sim, dyn_sim::DEFAULT_USER, "n3w-secret")
+        .log_in_detached()
+        .await
+        .unwrap();
+}
