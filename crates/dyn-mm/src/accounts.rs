@@ -55,6 +55,9 @@ impl Account {
             Some(Value::String(username)) => username,
             _ => return Err(Error::UnexpectedResponse("account without username".into())),
         };
+        // The service echoes a new account's password; it is the caller's already, and
+        // keeping it would only risk printing it.
+        fields.remove("password");
         let apikey = match fields.remove("apikey") {
             Some(Value::String(key)) if !key.is_empty() => Some(ApiKey(Zeroizing::new(key))),
             _ => None,
@@ -511,4 +514,36 @@ pub async fn get_all_accounts() -> Result<Vec<Account>> {
 /// [`Error::NoCurrentSession`]; otherwise as [`Accounts::get`].
 pub async fn get_account(username: &str) -> Result<Account> {
     MMSession::current()?.accounts().get(username).await
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn secrets_never_show_in_debug() {
+        let account = Account::from_value(json!({
+            "username": "u@example.com",
+            "apikey": "key-123",
+            "password": "pw-456",
+            "city": "Leeds",
+            "trackopens": "1",
+            "emailsent": 7,
+        }))
+        .unwrap();
+        let debug = format!("{account:?}");
+        assert!(
+            !debug.contains("key-123") && !debug.contains("pw-456"),
+            "{debug}"
+        );
+        assert_eq!(account.apikey().map(ApiKey::expose), Some("key-123"));
+        assert_eq!(account.get("password"), None);
+        assert_eq!(account.city(), Some("Leeds"));
+        assert!(account.track_opens());
+        assert_eq!(account.email_sent(), Some(7));
+        assert!(Account::from_value(json!({"city": "x"})).is_err());
+        assert!(Account::from_value(json!([])).is_err());
+    }
 }
