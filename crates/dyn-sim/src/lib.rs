@@ -35,6 +35,7 @@ mod mm;
 mod options;
 mod seed;
 mod server;
+mod tls;
 mod tm;
 mod world;
 

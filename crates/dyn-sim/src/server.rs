@@ -31,6 +31,7 @@ impl Shared {
 struct Inner {
     shared: Shared,
     addr: SocketAddr,
+    tls: bool,
     seed: Seed,
     shutdown: Mutex<Option<oneshot::Sender<()>>>,
     server: Mutex<Option<JoinHandle<std::io::Result<()>>>>,
@@ -65,6 +66,7 @@ pub struct SimulatorBuilder {
     addr: SocketAddr,
     seed: Seed,
     options: Options,
+    tls: Option<crate::tls::TlsPem>,
 }
 
 impl Default for SimulatorBuilder {
@@ -73,6 +75,7 @@ impl Default for SimulatorBuilder {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             seed: Seed::standard(),
             options: Options::default(),
+            tls: None,
         }
     }
 }
@@ -112,8 +115,19 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Serves HTTPS with this PEM certificate chain and private key instead of plain HTTP
+    /// (checked by [`SimulatorBuilder::start`]).
+    pub fn tls(mut self, cert_chain_pem: impl Into<Vec<u8>>, key_pem: impl Into<Vec<u8>>) -> Self {
+        self.tls = Some(crate::tls::TlsPem {
+            cert_chain: cert_chain_pem.into(),
+            key: key_pem.into(),
+        });
+        self
+    }
+
     /// Binds and starts serving in a background task of the current tokio runtime.
     pub async fn start(self) -> Result<Simulator> {
+        let acceptor = self.tls.as_ref().map(crate::tls::acceptor).transpose()?;
         let listener = tokio::net::TcpListener::bind(self.addr)
             .await
             .map_err(|source| Error::Bind {
@@ -126,21 +140,26 @@ impl SimulatorBuilder {
             .fallback(crate::http::handle)
             .with_state(shared.clone());
         let (tx, rx) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
-                // Either an explicit shutdown or the last handle being dropped.
-                let _ = rx.await;
-            })
-            .await
-        });
+        let tls = acceptor.is_some();
+        let server = match acceptor {
+            Some(acceptor) => tokio::spawn(crate::tls::serve(listener, acceptor, app, rx)),
+            None => tokio::spawn(async move {
+                axum::serve(
+                    listener,
+                    app.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(async move {
+                    // Either an explicit shutdown or the last handle being dropped.
+                    let _ = rx.await;
+                })
+                .await
+            }),
+        };
         Ok(Simulator {
             inner: Arc::new(Inner {
                 shared,
                 addr,
+                tls,
                 seed: self.seed,
                 shutdown: Mutex::new(Some(tx)),
                 server: Mutex::new(Some(server)),
@@ -169,9 +188,11 @@ impl Simulator {
         self.inner.addr
     }
 
-    /// `http://<addr>`, the base of both APIs (`/REST/...` and `/rest/json/...`).
+    /// `http://<addr>` (or `https://` with [`SimulatorBuilder::tls`]), the base of both APIs
+    /// (`/REST/...` and `/rest/json/...`).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.inner.addr)
+        let scheme = if self.inner.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.inner.addr)
     }
 
     /// The port, for clients configured by host and port.

@@ -10,4 +10,5 @@ mod records;
 mod sdk;
 mod services;
 mod session;
+mod tls;
 mod zones;

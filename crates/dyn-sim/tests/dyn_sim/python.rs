@@ -70,6 +70,15 @@ pub(crate) fn python() -> PathBuf {
 /// Runs one script of `tests/python/` against the simulator and returns its output; panics
 /// with the whole output when the script fails.
 pub(crate) async fn script(sim: &Simulator, name: &str) -> String {
+    script_with_env(sim, name, Vec::new()).await
+}
+
+/// [`script`] with extra environment variables.
+pub(crate) async fn script_with_env(
+    sim: &Simulator,
+    name: &str,
+    env: Vec<(String, String)>,
+) -> String {
     let python = python();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python");
     let port = sim.port().to_string();
@@ -81,6 +90,7 @@ pub(crate) async fn script(sim: &Simulator, name: &str) -> String {
             .current_dir(&dir)
             .env("DYN_SIM_PORT", port)
             .env("PYTHONDONTWRITEBYTECODE", "1")
+            .envs(env)
             .output()
             .unwrap_or_else(|e| panic!("cannot run python {name}: {e}"));
         let text = format!(

@@ -10,11 +10,13 @@ CUSTOMER = os.environ.get("DYN_SIM_CUSTOMER", "acme")
 USER = os.environ.get("DYN_SIM_USER", "alice")
 PASSWORD = os.environ.get("DYN_SIM_PASSWORD", "s3cret")
 APIKEY = os.environ.get("DYN_SIM_APIKEY", "mm-test-apikey")
+# HTTPS when the simulator serves TLS; the CA comes from SSL_CERT_FILE.
+SSL = os.environ.get("DYN_SIM_SSL") == "1"
 
 
 def login(**kwargs):
     """Log in through the unmodified SDK, plain HTTP to the simulator."""
-    return DynectSession(CUSTOMER, USER, PASSWORD, host=HOST, port=PORT, ssl=False, **kwargs)
+    return DynectSession(CUSTOMER, USER, PASSWORD, host=HOST, port=PORT, ssl=SSL, **kwargs)
 
 
 def check(condition, message):
