@@ -21,6 +21,7 @@ impl Drop for WatcherGuard {
 
 /// After a failed sync, wait this long before trying again, so an outage is not a busy loop.
 const RETRY_DELAY: Duration = Duration::from_millis(100);
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(2);
 
 /// Starts the task for `Background` and `Push` policies; `stream` was subscribed before the
 /// initial load, so no hint between that load and this task is lost.
@@ -77,11 +78,18 @@ where
                 None
             }
         };
-        let Some(inner) = weak.upgrade() else { return };
         let full = event == Some(Invalidation::Lost);
-        if inner.check(full).await.is_err() {
+        // Retry until the sync succeeds: the hint that triggered it is consumed, and the
+        // next one may be a whole verify interval away.
+        let mut delay = RETRY_DELAY;
+        loop {
+            let Some(inner) = weak.upgrade() else { return };
+            if inner.check(full).await.is_ok() {
+                break;
+            }
             drop(inner);
-            tokio::time::sleep(RETRY_DELAY).await;
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(MAX_RETRY_DELAY);
         }
     }
 }

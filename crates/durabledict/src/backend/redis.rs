@@ -13,7 +13,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands as _, IntoConnectionInfo as _, PushKind, RedisError, Script};
 use tokio::sync::mpsc;
 
-use super::{Backend, CasOutcome, Invalidation, Invalidations, Marker, RawSnapshot};
+use super::{Backend, CasOutcome, Delta, Invalidation, Invalidations, Marker, RawSnapshot};
 use crate::{Error, Result};
 
 const NAME: &str = "redis";
@@ -49,7 +49,15 @@ pub struct RedisBackend {
     connection: ConnectionManager,
     keyspace: String,
     counter: String,
+    log: std::sync::Arc<LogKeys>,
     scripts: std::sync::Arc<Scripts>,
+}
+
+/// The keys of the change log kept beside Python's layout (Python ignores them).
+struct LogKeys {
+    changes: String,
+    versions: String,
+    epoch: String,
 }
 
 impl std::fmt::Debug for RedisBackend {
@@ -62,11 +70,14 @@ impl std::fmt::Debug for RedisBackend {
 }
 
 struct Scripts {
+    persist: Script,
     depersist: Script,
     set_default: Script,
     pop: Script,
     compare_and_set: Script,
     clear: Script,
+    persist_many: Script,
+    changes: Script,
 }
 
 fn failed(operation: &'static str) -> impl FnOnce(RedisError) -> Error {
@@ -94,6 +105,11 @@ impl RedisBackend {
             connection,
             keyspace: keyspace.to_owned(),
             counter: format!("{keyspace}last_updated"),
+            log: std::sync::Arc::new(LogKeys {
+                changes: format!("{keyspace}:rs_changes"),
+                versions: format!("{keyspace}:rs_versions"),
+                epoch: format!("{keyspace}:rs_epoch"),
+            }),
             scripts: std::sync::Arc::new(Scripts::new()),
         };
         if options.bump_on_open {
@@ -119,20 +135,73 @@ impl RedisBackend {
     }
 }
 
-fn marker(counter: i64) -> Marker {
-    // A counter someone decremented below zero is still a distinct marker.
-    Marker::new(counter.cast_unsigned())
+fn epoch_of(raw: Option<&str>) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let Some(raw) = raw else { return 0 };
+    raw.parse().unwrap_or_else(|_| {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        raw.hash(&mut hasher);
+        hasher.finish()
+    })
 }
 
-fn parse_counter(raw: Option<Vec<u8>>) -> Result<Marker> {
-    let Some(raw) = raw else {
-        return Ok(Marker::new(0));
-    };
-    std::str::from_utf8(&raw)
+fn marker(counter: i64, epoch: Option<&str>) -> Marker {
+    // A counter someone decremented below zero is still a distinct marker.
+    Marker {
+        version: counter.cast_unsigned(),
+        epoch: epoch_of(epoch),
+    }
+}
+
+fn parse_counter(raw: Option<&[u8]>) -> Result<i64> {
+    let Some(raw) = raw else { return Ok(0) };
+    std::str::from_utf8(raw)
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
-        .map(marker)
         .ok_or_else(|| Error::backend(NAME, "last_updated", "the counter is not an integer"))
+}
+
+fn new_epoch() -> String {
+    let mut bytes = [0u8; 8];
+    // Uniqueness only; the clock is a fine fallback.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        bytes[..4].copy_from_slice(&nanos.to_le_bytes());
+    }
+    (u64::from_le_bytes(bytes) >> 1).to_string()
+}
+
+impl RedisBackend {
+    /// A script call with the five keys every script uses and a fresh epoch candidate.
+    fn invoke<'a>(&'a self, script: &'a Script) -> redis::ScriptInvocation<'a> {
+        let mut invocation = script.key(&self.keyspace);
+        invocation
+            .key(&self.counter)
+            .key(&self.log.changes)
+            .key(&self.log.versions)
+            .key(&self.log.epoch)
+            .arg(new_epoch());
+        invocation
+    }
+
+    async fn run<T: redis::FromRedisValue>(
+        &self,
+        operation: &'static str,
+        invocation: redis::ScriptInvocation<'_>,
+    ) -> Result<T> {
+        let mut connection = self.connection.clone();
+        invocation
+            .invoke_async(&mut connection)
+            .await
+            .map_err(failed(operation))
+    }
+}
+
+fn written(counter: Option<i64>, epoch: Option<String>) -> Option<Marker> {
+    counter.map(|c| marker(c, epoch.as_deref()))
 }
 
 #[async_trait::async_trait]
@@ -142,60 +211,53 @@ impl Backend for RedisBackend {
     }
 
     async fn persist(&self, key: &str, raw: Vec<u8>) -> Result<Marker> {
-        let mut connection = self.connection.clone();
-        let (counter,): (i64,) = redis::pipe()
-            .atomic()
-            .cmd("INCRBY")
-            .arg(&self.counter)
-            .arg(1)
-            .hset(&self.keyspace, key, raw)
-            .ignore()
-            .query_async(&mut connection)
-            .await
-            .map_err(failed("persist"))?;
-        Ok(marker(counter))
+        let mut invocation = self.invoke(&self.scripts.persist);
+        invocation.arg(key).arg(raw);
+        let (counter, epoch): (Option<i64>, Option<String>) =
+            self.run("persist", invocation).await?;
+        written(counter, epoch)
+            .ok_or_else(|| Error::backend(NAME, "persist", "no counter after a write"))
     }
 
     async fn depersist(&self, key: &str) -> Result<Option<Marker>> {
-        let mut connection = self.connection.clone();
-        let counter: Option<i64> = self
-            .scripts
-            .depersist
-            .key(&self.keyspace)
-            .key(&self.counter)
-            .arg(key)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(failed("depersist"))?;
-        Ok(counter.map(marker))
+        let mut invocation = self.invoke(&self.scripts.depersist);
+        invocation.arg(key);
+        let (counter, epoch): (Option<i64>, Option<String>) =
+            self.run("depersist", invocation).await?;
+        Ok(written(counter, epoch))
     }
 
     async fn durables(&self) -> Result<RawSnapshot> {
         let mut connection = self.connection.clone();
-        let (counter, fields): (Option<Vec<u8>>, Vec<(Vec<u8>, Vec<u8>)>) = redis::pipe()
-            .atomic()
-            .get(&self.counter)
-            .hgetall(&self.keyspace)
-            .query_async(&mut connection)
-            .await
-            .map_err(failed("durables"))?;
+        let (counter, epoch, fields): (Option<Vec<u8>>, Option<String>, Vec<(Vec<u8>, Vec<u8>)>) =
+            redis::pipe()
+                .atomic()
+                .get(&self.counter)
+                .get(&self.log.epoch)
+                .hgetall(&self.keyspace)
+                .query_async(&mut connection)
+                .await
+                .map_err(failed("durables"))?;
         let entries = fields
             .into_iter()
             .map(|(field, value)| (String::from_utf8_lossy(&field).into_owned(), value))
             .collect();
+        let counter = parse_counter(counter.as_deref())?;
         Ok(RawSnapshot {
-            marker: parse_counter(counter)?,
+            marker: marker(counter, epoch.as_deref()),
             entries,
         })
     }
 
     async fn last_updated(&self) -> Result<Marker> {
         let mut connection = self.connection.clone();
-        let counter: Option<Vec<u8>> = connection
-            .get(&self.counter)
+        let (counter, epoch): (Option<Vec<u8>>, Option<String>) = redis::cmd("MGET")
+            .arg(&self.counter)
+            .arg(&self.log.epoch)
+            .query_async(&mut connection)
             .await
             .map_err(failed("last_updated"))?;
-        parse_counter(counter)
+        Ok(marker(parse_counter(counter.as_deref())?, epoch.as_deref()))
     }
 
     fn is_atomic(&self) -> bool {
@@ -210,33 +272,51 @@ impl Backend for RedisBackend {
             .map_err(failed("get"))
     }
 
+    async fn changes_since(&self, since: Marker) -> Result<Delta> {
+        let mut invocation = self.invoke(&self.scripts.changes);
+        invocation.arg(since.version.cast_signed());
+        let reply: Vec<redis::Value> = self.run("changes_since", invocation).await?;
+        let parse = |e: redis::ParsingError| Error::backend(NAME, "changes_since", e);
+        let mut items = reply.into_iter();
+        let mut next = || items.next().unwrap_or(redis::Value::Nil);
+        let counter: i64 = redis::from_redis_value(next()).map_err(parse)?;
+        let epoch: Option<String> = redis::from_redis_value(next()).map_err(parse)?;
+        let complete: i64 = redis::from_redis_value(next()).map_err(parse)?;
+        let now = marker(counter, epoch.as_deref());
+        if complete == 0 || now.epoch != since.epoch {
+            return Ok(Delta::Full(self.durables().await?));
+        }
+        let fields: Vec<String> = redis::from_redis_value(next()).map_err(parse)?;
+        let values: Vec<Option<Vec<u8>>> = redis::from_redis_value(next()).map_err(parse)?;
+        let mut upserts = Vec::new();
+        let mut deletes = Vec::new();
+        for (field, value) in fields.into_iter().zip(values) {
+            match value {
+                Some(value) => upserts.push((field, value)),
+                None => deletes.push(field),
+            }
+        }
+        Ok(Delta::Changes {
+            marker: now,
+            upserts,
+            deletes,
+        })
+    }
+
     async fn set_default(&self, key: &str, raw: Vec<u8>) -> Result<(Vec<u8>, Option<Marker>)> {
-        let mut connection = self.connection.clone();
-        let (stored, counter): (Vec<u8>, Option<i64>) = self
-            .scripts
-            .set_default
-            .key(&self.keyspace)
-            .key(&self.counter)
-            .arg(key)
-            .arg(raw)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(failed("set_default"))?;
-        Ok((stored, counter.map(marker)))
+        let mut invocation = self.invoke(&self.scripts.set_default);
+        invocation.arg(key).arg(raw);
+        let (counter, epoch, stored): (Option<i64>, Option<String>, Vec<u8>) =
+            self.run("set_default", invocation).await?;
+        Ok((stored, written(counter, epoch)))
     }
 
     async fn pop(&self, key: &str) -> Result<Option<(Vec<u8>, Marker)>> {
-        let mut connection = self.connection.clone();
-        let popped: Option<(Vec<u8>, i64)> = self
-            .scripts
-            .pop
-            .key(&self.keyspace)
-            .key(&self.counter)
-            .arg(key)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(failed("pop"))?;
-        Ok(popped.map(|(raw, counter)| (raw, marker(counter))))
+        let mut invocation = self.invoke(&self.scripts.pop);
+        invocation.arg(key);
+        let (counter, epoch, popped): (Option<i64>, Option<String>, Option<Vec<u8>>) =
+            self.run("pop", invocation).await?;
+        Ok(popped.zip(written(counter, epoch)))
     }
 
     async fn compare_and_set(
@@ -245,67 +325,45 @@ impl Backend for RedisBackend {
         expected: Option<&[u8]>,
         new: Option<Vec<u8>>,
     ) -> Result<CasOutcome> {
-        let mut connection = self.connection.clone();
-        let (swapped, detail): (i64, Option<Vec<u8>>) = self
-            .scripts
-            .compare_and_set
-            .key(&self.keyspace)
-            .key(&self.counter)
+        let mut invocation = self.invoke(&self.scripts.compare_and_set);
+        invocation
             .arg(key)
             .arg(if expected.is_some() { "1" } else { "0" })
             .arg(expected.unwrap_or_default())
             .arg(if new.is_some() { "1" } else { "0" })
-            .arg(new.unwrap_or_default())
-            .invoke_async(&mut connection)
-            .await
-            .map_err(failed("compare_and_set"))?;
+            .arg(new.unwrap_or_default());
+        let (counter, epoch, swapped, current): (
+            Option<i64>,
+            Option<String>,
+            i64,
+            Option<Vec<u8>>,
+        ) = self.run("compare_and_set", invocation).await?;
         if swapped == 0 {
-            return Ok(CasOutcome::Mismatch(detail));
+            return Ok(CasOutcome::Mismatch(current));
         }
-        let counter = match detail {
-            Some(digits) => Some(parse_counter(Some(digits))?),
-            None => None,
-        };
-        Ok(CasOutcome::Swapped(counter))
+        Ok(CasOutcome::Swapped(written(counter, epoch)))
     }
 
     async fn persist_many(&self, items: Vec<(String, Option<Vec<u8>>)>) -> Result<Option<Marker>> {
         if items.is_empty() {
             return Ok(None);
         }
-        let mut pipe = redis::pipe();
-        pipe.atomic().cmd("INCRBY").arg(&self.counter).arg(1);
-        let (puts, deletes): (Vec<_>, Vec<_>) = items.into_iter().partition(|(_, v)| v.is_some());
-        if !puts.is_empty() {
-            let fields: Vec<(String, Vec<u8>)> = puts
-                .into_iter()
-                .filter_map(|(k, v)| v.map(|v| (k, v)))
-                .collect();
-            pipe.hset_multiple(&self.keyspace, &fields).ignore();
+        let mut invocation = self.invoke(&self.scripts.persist_many);
+        for (key, value) in items {
+            match value {
+                Some(value) => invocation.arg("1").arg(key).arg(value),
+                None => invocation.arg("0").arg(key).arg(""),
+            };
         }
-        if !deletes.is_empty() {
-            let keys: Vec<String> = deletes.into_iter().map(|(k, _)| k).collect();
-            pipe.hdel(&self.keyspace, keys).ignore();
-        }
-        let mut connection = self.connection.clone();
-        let (counter,): (i64,) = pipe
-            .query_async(&mut connection)
-            .await
-            .map_err(failed("persist_many"))?;
-        Ok(Some(marker(counter)))
+        let (counter, epoch): (Option<i64>, Option<String>) =
+            self.run("persist_many", invocation).await?;
+        Ok(written(counter, epoch))
     }
 
     async fn clear(&self) -> Result<Option<Marker>> {
-        let mut connection = self.connection.clone();
-        let counter: Option<i64> = self
-            .scripts
-            .clear
-            .key(&self.keyspace)
-            .key(&self.counter)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(failed("clear"))?;
-        Ok(counter.map(marker))
+        let invocation = self.invoke(&self.scripts.clear);
+        let (counter, epoch): (Option<i64>, Option<String>) = self.run("clear", invocation).await?;
+        Ok(written(counter, epoch))
     }
 
     fn invalidations(&self) -> Option<Invalidations> {
@@ -318,42 +376,103 @@ impl Backend for RedisBackend {
     }
 }
 
+/// Records each change made through this crate, next to Python's counter: KEYS are the
+/// hash, the counter, `<ks>:rs_changes` (field → counter at its last change),
+/// `<ks>:rs_versions` (every counter value a logged change produced, the last 10,000) and
+/// `<ks>:rs_epoch`; ARGV[1] is a fresh epoch, used when the log starts over (first use, or
+/// the counter went back).
+const BUMP: &str = "
+local function bump(fields)
+  local v = redis.call('INCRBY', KEYS[2], 1)
+  local top = redis.call('ZREVRANGE', KEYS[4], 0, 0, 'WITHSCORES')
+  if redis.call('EXISTS', KEYS[5]) == 0 or (top[2] ~= nil and tonumber(top[2]) >= v) then
+    redis.call('DEL', KEYS[3], KEYS[4])
+    redis.call('SET', KEYS[5], ARGV[1])
+  end
+  for _, f in ipairs(fields) do redis.call('ZADD', KEYS[3], v, f) end
+  redis.call('ZADD', KEYS[4], v, v)
+  if redis.call('ZCARD', KEYS[4]) > 10000 then
+    redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -10001)
+  end
+  return v
+end
+";
+
+fn script(body: &str) -> Script {
+    Script::new(&format!("{BUMP}\n{body}"))
+}
+
 impl Scripts {
     fn new() -> Self {
         Self {
+            persist: script(
+                "redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+                 return {bump({ARGV[2]}), redis.call('GET', KEYS[5])}",
+            ),
             // Unlike Python, deleting an absent key changes nothing and bumps nothing.
-            depersist: Script::new(
-                "if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then \
-                   return redis.call('INCRBY', KEYS[2], 1) end \
-                 return false",
+            depersist: script(
+                "if redis.call('HDEL', KEYS[1], ARGV[2]) == 1 then
+                   return {bump({ARGV[2]}), redis.call('GET', KEYS[5])} end
+                 return {false, false}",
             ),
             // Bumps only when it inserted (Python bumps always, forcing needless reloads).
-            set_default: Script::new(
-                "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then \
-                   return {ARGV[2], redis.call('INCRBY', KEYS[2], 1)} end \
-                 return {redis.call('HGET', KEYS[1], ARGV[1]), false}",
+            set_default: script(
+                "if redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3]) == 1 then
+                   return {bump({ARGV[2]}), redis.call('GET', KEYS[5]), ARGV[3]} end
+                 return {false, false, redis.call('HGET', KEYS[1], ARGV[2])}",
             ),
-            pop: Script::new(
-                "local v = redis.call('HGET', KEYS[1], ARGV[1]) \
-                 if v then redis.call('HDEL', KEYS[1], ARGV[1]) \
-                   return {v, redis.call('INCRBY', KEYS[2], 1)} end \
-                 return false",
+            pop: script(
+                "local v = redis.call('HGET', KEYS[1], ARGV[2])
+                 if v then
+                   redis.call('HDEL', KEYS[1], ARGV[2])
+                   return {bump({ARGV[2]}), redis.call('GET', KEYS[5]), v} end
+                 return {false, false, false}",
             ),
-            compare_and_set: Script::new(
-                "local cur = redis.call('HGET', KEYS[1], ARGV[1]) \
-                 local ok \
-                 if ARGV[2] == '1' then ok = (cur == ARGV[3]) else ok = (cur == false) end \
-                 if not ok then return {0, cur} end \
-                 if ARGV[4] == '1' then redis.call('HSET', KEYS[1], ARGV[1], ARGV[5]) \
-                   return {1, tostring(redis.call('INCRBY', KEYS[2], 1))} end \
-                 if cur then redis.call('HDEL', KEYS[1], ARGV[1]) \
-                   return {1, tostring(redis.call('INCRBY', KEYS[2], 1))} end \
-                 return {1, false}",
+            compare_and_set: script(
+                "local cur = redis.call('HGET', KEYS[1], ARGV[2])
+                 local ok
+                 if ARGV[3] == '1' then ok = (cur == ARGV[4]) else ok = (cur == false) end
+                 if not ok then return {false, false, 0, cur} end
+                 if ARGV[5] == '1' then
+                   redis.call('HSET', KEYS[1], ARGV[2], ARGV[6])
+                   return {bump({ARGV[2]}), redis.call('GET', KEYS[5]), 1, false} end
+                 if cur then
+                   redis.call('HDEL', KEYS[1], ARGV[2])
+                   return {bump({ARGV[2]}), redis.call('GET', KEYS[5]), 1, false} end
+                 return {false, false, 1, false}",
             ),
-            clear: Script::new(
-                "if redis.call('DEL', KEYS[1]) == 1 then \
-                   return redis.call('INCRBY', KEYS[2], 1) end \
-                 return false",
+            persist_many: script(
+                "local fields = {}
+                 for i = 2, #ARGV, 3 do
+                   if ARGV[i] == '1' then
+                     redis.call('HSET', KEYS[1], ARGV[i + 1], ARGV[i + 2])
+                     table.insert(fields, ARGV[i + 1])
+                   elseif redis.call('HDEL', KEYS[1], ARGV[i + 1]) == 1 then
+                     table.insert(fields, ARGV[i + 1])
+                   end
+                 end
+                 if #fields == 0 then return {false, false} end
+                 return {bump(fields), redis.call('GET', KEYS[5])}",
+            ),
+            clear: script(
+                "local fields = redis.call('HKEYS', KEYS[1])
+                 if #fields == 0 then return {false, false} end
+                 redis.call('DEL', KEYS[1])
+                 return {bump(fields), redis.call('GET', KEYS[5])}",
+            ),
+            // ARGV[2] = the reader's version. Complete only if every counter value since
+            // then came from a logged change (a Python write or constructor leaves a gap).
+            changes: script(
+                "local now = tonumber(redis.call('GET', KEYS[2]) or '0')
+                 local epoch = redis.call('GET', KEYS[5])
+                 local since = tonumber(ARGV[2])
+                 if now == nil or since == nil or now < since then return {now or 0, epoch, 0} end
+                 local logged = redis.call('ZCOUNT', KEYS[4], '(' .. ARGV[2], now)
+                 if logged ~= now - since then return {now, epoch, 0} end
+                 local fields = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. ARGV[2], '+inf')
+                 if #fields == 0 then return {now, epoch, 1, {}, {}} end
+                 if #fields > 1000 then return {now, epoch, 0} end
+                 return {now, epoch, 1, fields, redis.call('HMGET', KEYS[1], unpack(fields))}",
             ),
         }
     }

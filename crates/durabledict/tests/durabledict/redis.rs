@@ -26,7 +26,7 @@ async fn open(keyspace: &str) -> Opener {
     })
 }
 
-conformance_suite!(open, delta = false, pushes = true, atomic = true);
+conformance_suite!(open, delta = true, pushes = true, atomic = true);
 
 pub(crate) async fn raw_connection() -> redis::aio::MultiplexedConnection {
     redis::Client::open(redis_url())
@@ -137,4 +137,59 @@ async fn a_non_integer_counter_is_a_clear_error() {
     let error = backend.last_updated().await.expect_err("garbage counter");
     assert!(error.is_backend());
     assert!(error.to_string().contains("last_updated"), "{error}");
+}
+
+#[tokio::test]
+async fn a_write_from_python_forces_a_full_reload_ours_a_delta() {
+    let keyspace = crate::unique("mixed");
+    let open = || async {
+        DurableDict::<Value>::builder(
+            RedisBackend::connect(&redis_url(), &keyspace)
+                .await
+                .expect("connect"),
+        )
+        .policy(SyncPolicy::Manual)
+        .build()
+        .await
+        .expect("dict")
+    };
+    let (writer, reader) = (open().await, open().await);
+    writer
+        .update((0..50).map(|i| (format!("k{i}"), json!(i))))
+        .await
+        .expect("update");
+    reader.sync().await.expect("sync");
+    writer.insert("k1", json!("rust")).await.expect("insert");
+    assert_eq!(
+        reader.sync().await.expect("sync"),
+        SyncOutcome::Delta { changed: 1 }
+    );
+    // What Python's RedisDict sends for `d['k2'] = 'python'` (JSON encoding).
+    let mut raw = raw_connection().await;
+    let _: () = redis::pipe()
+        .atomic()
+        .cmd("INCRBY")
+        .arg(format!("{keyspace}last_updated"))
+        .arg(1)
+        .ignore()
+        .cmd("HSET")
+        .arg(&keyspace)
+        .arg("k2")
+        .arg("\"python\"")
+        .ignore()
+        .query_async(&mut raw)
+        .await
+        .expect("MULTI");
+    assert_eq!(
+        reader.sync().await.expect("sync"),
+        SyncOutcome::Full { len: 50 }
+    );
+    assert_eq!(reader.get_local("k2").as_deref(), Some(&json!("python")));
+    assert_eq!(reader.get_local("k1").as_deref(), Some(&json!("rust")));
+    writer.delete("k3").await.expect("delete");
+    assert_eq!(
+        reader.sync().await.expect("sync"),
+        SyncOutcome::Delta { changed: 1 }
+    );
+    assert_eq!(reader.get_local("k3"), None);
 }
