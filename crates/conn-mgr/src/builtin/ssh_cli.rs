@@ -1,9 +1,10 @@
 //! `ssh` (also `cli`, `unicon.Unicon`): an interactive CLI over one SSH shell channel, driven by the
-//! prompt engine on the session's own thread.
+//! prompt engine on the session's own thread. A path with a `command:` and no address runs that
+//! command locally and drives it over pipes instead (unicon does the same for mock devices).
 
 use std::sync::Arc;
 
-use crate::cli::{Engine, Profile};
+use crate::cli::{ByteStream, Engine, ProcessStream, Profile};
 use crate::connection::{ConnectContext, Connection, ConnectionFactory, ExecOptions};
 use crate::ssh::{ActorSlot, Job, ShellStream, SshSettings, Worker, open_session};
 use crate::{Error, Result, Secret, Value};
@@ -42,42 +43,28 @@ struct SshCli {
     actor: ActorSlot,
 }
 
-struct CliWorker {
-    engine: Engine<ShellStream>,
+struct CliWorker<S> {
+    engine: Engine<S>,
     enable: Option<Secret>,
 }
 
-impl Worker for CliWorker {
-    fn handle(&mut self, job: Job) -> bool {
-        let (result, reply) = match job {
-            Job::Execute {
-                command,
-                options,
-                reply,
-            } => (self.engine.execute(&command, &options), reply),
-            Job::Configure {
-                lines,
-                options,
-                reply,
-            } => (
+impl<S: ByteStream + 'static> Worker for CliWorker<S> {
+    fn handle(&mut self, job: Job) -> Result<String> {
+        match job {
+            Job::Execute { command, options } => self.engine.execute(&command, &options),
+            Job::Configure { lines, options } => {
                 self.engine
-                    .configure(&lines, &options, self.enable.as_ref()),
-                reply,
-            ),
-            Job::Enable { reply } => (
-                self.engine
-                    .enable(self.enable.as_ref())
-                    .map(|()| self.engine.mode_name().to_owned()),
-                reply,
-            ),
-        };
-        let alive = !matches!(&result, Err(e) if e.is_transport());
-        let _ = reply.send(result);
-        alive
+                    .configure(&lines, &options, self.enable.as_ref())
+            }
+            Job::Enable => self
+                .engine
+                .enable(self.enable.as_ref())
+                .map(|()| self.engine.mode_name().to_owned()),
+        }
     }
 
     fn keepalive(&mut self) -> bool {
-        self.engine.stream_mut().session.keepalive_send().is_ok()
+        self.engine.stream_mut().keepalive()
     }
 
     fn close(&mut self) {
@@ -100,35 +87,18 @@ impl Connection for SshCli {
         let profile = self.profile.clone();
         self.actor
             .connect(&self.settings, move || {
-                let session = open_session(&settings)?;
-                let stream = ShellStream::open(session, settings.pty, settings.connect_timeout)?;
-                let log = match &settings.log_file {
-                    Some(path) => Some(
-                        std::fs::OpenOptions::new()
-                            .create(true)
-                            .append(true)
-                            .open(path)
-                            .map_err(|e| {
-                                Error::Config(format!(
-                                    "cannot open log_file {}: {e}",
-                                    path.display()
-                                ))
-                            })?,
-                    ),
-                    None => None,
+                let stream: Box<dyn ByteStream> = match &settings.command {
+                    Some(command) => Box::new(ProcessStream::spawn(command)?),
+                    None => {
+                        let session = open_session(&settings)?;
+                        Box::new(ShellStream::open(
+                            session,
+                            settings.pty,
+                            settings.connect_timeout,
+                        )?)
+                    }
                 };
-                let mut engine = Engine::new(stream, profile, settings.exec_timeout).with_log(log);
-                let enable = settings.enable_password.clone();
-                engine.start(
-                    settings.connect_timeout,
-                    enable.as_ref(),
-                    settings.goto_enable,
-                )?;
-                if !settings.init_config_commands.is_empty() {
-                    let lines = &settings.init_config_commands;
-                    engine.configure(lines, &ExecOptions::default(), enable.as_ref())?;
-                }
-                Ok(CliWorker { engine, enable })
+                start_cli(stream, profile, &settings)
             })
             .await
     }
@@ -141,35 +111,20 @@ impl Connection for SshCli {
     async fn execute(&self, command: &str, options: &ExecOptions) -> Result<String> {
         let actor = self.actor.live(&self.settings)?;
         let (command, options) = (command.to_owned(), options.clone());
-        actor
-            .request(|reply| Job::Execute {
-                command,
-                options,
-                reply,
-            })
-            .await
+        actor.request(Job::Execute { command, options }).await
     }
 
     async fn configure(&self, lines: &[String], options: &ExecOptions) -> Result<String> {
         let actor = self.actor.live(&self.settings)?;
         let (lines, options) = (lines.to_vec(), options.clone());
-        actor
-            .request(|reply| Job::Configure {
-                lines,
-                options,
-                reply,
-            })
-            .await
+        actor.request(Job::Configure { lines, options }).await
     }
 
     async fn call(&self, service: &str, _args: &[Value]) -> Result<Value> {
         match service {
             "enable" => {
                 let actor = self.actor.live(&self.settings)?;
-                actor
-                    .request(|reply| Job::Enable { reply })
-                    .await
-                    .map(Value::String)
+                actor.request(Job::Enable).await.map(Value::String)
             }
             _ => Err(Error::UnknownService {
                 service: service.into(),
@@ -177,4 +132,39 @@ impl Connection for SshCli {
             }),
         }
     }
+}
+
+/// Runs on the session thread: log, first prompt, init commands, enable, init configuration.
+fn start_cli(
+    stream: Box<dyn ByteStream>,
+    profile: Profile,
+    settings: &SshSettings,
+) -> Result<CliWorker<Box<dyn ByteStream>>> {
+    let log = match &settings.log_file {
+        Some(path) => Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| {
+                    Error::Config(format!("cannot open log_file {}: {e}", path.display()))
+                })?,
+        ),
+        None => None,
+    };
+    let mut engine = Engine::new(stream, profile, settings.exec_timeout).with_log(log);
+    let enable = settings.enable_password.clone();
+    engine.start(
+        settings.connect_timeout,
+        enable.as_ref(),
+        settings.goto_enable,
+    )?;
+    if !settings.init_config_commands.is_empty() {
+        engine.configure(
+            &settings.init_config_commands,
+            &ExecOptions::default(),
+            enable.as_ref(),
+        )?;
+    }
+    Ok(CliWorker { engine, enable })
 }

@@ -81,27 +81,16 @@ impl ExecWorker {
 }
 
 impl Worker for ExecWorker {
-    fn handle(&mut self, job: Job) -> bool {
-        let (result, reply) = match job {
-            Job::Execute {
-                command,
-                options,
-                reply,
-            } => (
-                self.run(&command, options.timeout.unwrap_or(self.timeout)),
-                reply,
-            ),
-            Job::Configure { reply, .. } | Job::Enable { reply } => (
-                Err(Error::UnknownService {
-                    service: "configure".into(),
-                    class: "ssh-exec".into(),
-                }),
-                reply,
-            ),
-        };
-        let alive = !matches!(&result, Err(e) if e.is_transport());
-        let _ = reply.send(result);
-        alive
+    fn handle(&mut self, job: Job) -> Result<String> {
+        match job {
+            Job::Execute { command, options } => {
+                self.run(&command, options.timeout.unwrap_or(self.timeout))
+            }
+            Job::Configure { .. } | Job::Enable => Err(Error::UnknownService {
+                service: "configure".into(),
+                class: "ssh-exec".into(),
+            }),
+        }
     }
 
     fn keepalive(&mut self) -> bool {
@@ -144,12 +133,6 @@ impl Connection for SshExec {
     async fn execute(&self, command: &str, options: &ExecOptions) -> Result<String> {
         let actor = self.actor.live(&self.settings)?;
         let (command, options) = (command.to_owned(), options.clone());
-        actor
-            .request(|reply| Job::Execute {
-                command,
-                options,
-                reply,
-            })
-            .await
+        actor.request(Job::Execute { command, options }).await
     }
 }

@@ -24,6 +24,27 @@ pub(crate) trait ByteStream {
     /// Reads what is available, waiting at most `wait`; `Ok(0)` when nothing came in time;
     /// `Err(Error::Disconnected)` at end of stream.
     fn read(&mut self, buf: &mut [u8], wait: Duration) -> Result<usize>;
+    /// Keeps an idle connection open; false when it is dead.
+    fn keepalive(&mut self) -> bool {
+        true
+    }
+    /// Closes the pipe.
+    fn close(&mut self) {}
+}
+
+impl ByteStream for Box<dyn ByteStream> {
+    fn write_all(&mut self, data: &[u8]) -> Result<()> {
+        (**self).write_all(data)
+    }
+    fn read(&mut self, buf: &mut [u8], wait: Duration) -> Result<usize> {
+        (**self).read(buf, wait)
+    }
+    fn keepalive(&mut self) -> bool {
+        (**self).keepalive()
+    }
+    fn close(&mut self) {
+        (**self).close();
+    }
 }
 
 pub(crate) struct Engine<S> {
@@ -124,12 +145,31 @@ impl<S: ByteStream> Engine<S> {
 
     fn prompt_at_end(&mut self, buffer: &str) -> bool {
         let line = last_line(buffer);
-        if self.profile.prompt.is_match(&line) {
-            self.mode = self.profile.mode_of(&line);
-            true
-        } else {
-            false
+        match self.last_prompt(&line) {
+            Some(prompt) => {
+                self.mode = self.profile.mode_of(prompt);
+                true
+            }
+            None => false,
         }
+    }
+
+    /// The last prompt if `line` is one prompt or several in a row (an extra newline sent while a
+    /// prompt was pending makes the device print it twice on one line).
+    fn last_prompt<'l>(&self, line: &'l str) -> Option<&'l str> {
+        if self.profile.prompt.is_match(line) {
+            return Some(line);
+        }
+        line.char_indices()
+            .filter(|&(i, c)| matches!(c, '#' | '>' | '$') && i + 1 < line.len())
+            .find_map(|(i, _)| {
+                let (head, tail) = line.split_at(i + 1);
+                if self.profile.prompt.is_match(head) {
+                    self.last_prompt(tail)
+                } else {
+                    None
+                }
+            })
     }
 
     /// Reads until a prompt ends the output, answering the pager and dialogs; returns the raw output.

@@ -14,27 +14,23 @@ use crate::{Error, Result};
 /// Stack of session threads: the engine keeps its buffers on the heap.
 const STACK: usize = 512 * 1024;
 
-/// Work for the session thread; each job carries where to send its result.
+/// Work for the session thread; its result goes back through the message's reply channel.
 pub(crate) enum Job {
     Execute {
         command: String,
         options: ExecOptions,
-        reply: oneshot::Sender<Result<String>>,
     },
     Configure {
         lines: Vec<String>,
         options: ExecOptions,
-        reply: oneshot::Sender<Result<String>>,
     },
-    Enable {
-        reply: oneshot::Sender<Result<String>>,
-    },
+    Enable,
 }
 
 /// What runs on the session thread.
 pub(crate) trait Worker: 'static {
-    /// Handles one job; returns false when the session is dead.
-    fn handle(&mut self, job: Job) -> bool;
+    /// Handles one job; a transport error means the session is dead.
+    fn handle(&mut self, job: Job) -> Result<String>;
     /// Sends a keepalive; returns false when the session is dead.
     fn keepalive(&mut self) -> bool;
     /// Closes the session.
@@ -49,7 +45,7 @@ pub(crate) struct Actor {
 }
 
 enum Message {
-    Job(Job),
+    Job(Job, oneshot::Sender<Result<String>>),
     Close(oneshot::Sender<()>),
 }
 
@@ -93,16 +89,13 @@ impl Actor {
 
     /// Sends a job and waits for its result. If the caller gives up, the thread still finishes
     /// the job (bounded by its timeout), so the session is never left mid-command.
-    pub(crate) async fn request<T>(
-        &self,
-        make: impl FnOnce(oneshot::Sender<Result<T>>) -> Job,
-    ) -> Result<T> {
+    pub(crate) async fn request(&self, job: Job) -> Result<String> {
         if !self.is_alive() {
             return Err(Error::Disconnected);
         }
         let (tx, rx) = oneshot::channel();
         self.jobs
-            .send(Message::Job(make(tx)))
+            .send(Message::Job(job, tx))
             .map_err(|_| Error::Disconnected)?;
         rx.await.map_err(|_| Error::Disconnected)?
     }
@@ -124,8 +117,15 @@ fn serve<W: Worker>(
 ) {
     loop {
         match inbox.recv_timeout(keepalive) {
-            Ok(Message::Job(job)) => {
-                if !worker.handle(job) {
+            Ok(Message::Job(job, reply)) => {
+                let result = worker.handle(job);
+                let dead = matches!(&result, Err(e) if e.is_transport());
+                if dead {
+                    // Before replying, so a caller that sees the error also sees `is_connected() == false`.
+                    alive.store(false, Ordering::SeqCst);
+                }
+                let _ = reply.send(result);
+                if dead {
                     break;
                 }
             }
@@ -148,9 +148,7 @@ fn serve<W: Worker>(
     // Answer whatever is still queued so no caller waits forever.
     while let Ok(message) = inbox.try_recv() {
         match message {
-            Message::Job(
-                Job::Execute { reply, .. } | Job::Configure { reply, .. } | Job::Enable { reply },
-            ) => {
+            Message::Job(_, reply) => {
                 let _ = reply.send(Err(Error::Disconnected));
             }
             Message::Close(done) => {

@@ -39,6 +39,8 @@ pub(crate) struct SshSettings {
     /// Configuration applied once after login (unicon `init_config_commands`).
     pub(crate) init_config_commands: Vec<String>,
     pub(crate) prompt_pattern: Option<String>,
+    /// A local program to drive instead of SSH (`command:` paths).
+    pub(crate) command: Option<String>,
     /// Session log file (appended; device output only).
     pub(crate) log_file: Option<PathBuf>,
 }
@@ -85,23 +87,34 @@ impl SshSettings {
                 ctx.device
             ))
         })?;
-        let host = string_arg(ctx, "host")?
-            .or_else(|| path.host.as_ref().map(ToString::to_string))
-            .ok_or_else(|| {
-                Error::Config(format!(
-                    "path '{}' of device '{}' has no ip or host",
+        let host = string_arg(ctx, "host")?.or_else(|| path.host.as_ref().map(ToString::to_string));
+        // A path with only `command:` runs a local program (unicon mock devices); it needs no address.
+        let command = match host {
+            Some(_) => None,
+            None => string_arg(ctx, "command")?,
+        };
+        let host = match (host, &command) {
+            (Some(h), _) => h,
+            (None, Some(_)) => String::new(),
+            (None, None) => {
+                return Err(Error::Config(format!(
+                    "path '{}' of device '{}' has no ip, host or command",
                     path.name, ctx.device
-                ))
-            })?;
+                )));
+            }
+        };
         let login = ctx.credentials.get("default");
-        let user = string_arg(ctx, "username")?
-            .or_else(|| login.and_then(|c| c.username.clone()))
-            .ok_or_else(|| {
-                Error::Config(format!(
-                    "no username for device '{}' (credential 'default')",
-                    ctx.device
-                ))
-            })?;
+        let user =
+            match string_arg(ctx, "username")?.or_else(|| login.and_then(|c| c.username.clone())) {
+                Some(user) => user,
+                None if command.is_some() => String::new(),
+                None => {
+                    return Err(Error::Config(format!(
+                        "no username for device '{}' (credential 'default')",
+                        ctx.device
+                    )));
+                }
+            };
         let password = match ctx.arg("password") {
             Some(v) => v.as_str().map(Secret::new),
             None => login.and_then(|c| c.password.clone()),
@@ -163,6 +176,7 @@ impl SshSettings {
             init_config_commands,
             prompt_pattern: string_arg(ctx, "prompt_pattern")?,
             log_file: string_arg(ctx, "log_file")?.map(PathBuf::from),
+            command,
         })
     }
 }

@@ -10,7 +10,7 @@ use crate::cli::ByteStream;
 use crate::{Error, Result};
 
 pub(crate) struct ShellStream {
-    pub(crate) session: Session,
+    session: Session,
     channel: Channel,
     write_timeout: Duration,
 }
@@ -32,12 +32,6 @@ impl ShellStream {
         })
     }
 
-    pub(crate) fn close(&mut self) {
-        self.session.set_timeout(1000);
-        let _ = self.channel.close();
-        let _ = self.session.disconnect(None, "bye", None);
-    }
-
     fn failure(&self, e: std::io::Error) -> Error {
         if self.channel.eof() {
             Error::Disconnected
@@ -55,6 +49,16 @@ impl ByteStream for ShellStream {
             .write_all(data)
             .and_then(|()| self.channel.flush());
         result.map_err(|e| self.failure(e))
+    }
+
+    fn keepalive(&mut self) -> bool {
+        self.session.keepalive_send().is_ok()
+    }
+
+    fn close(&mut self) {
+        self.session.set_timeout(1000);
+        let _ = self.channel.close();
+        let _ = self.session.disconnect(None, "bye", None);
     }
 
     fn read(&mut self, buf: &mut [u8], wait: Duration) -> Result<usize> {
