@@ -75,6 +75,9 @@ pub enum Error {
     /// The client was configured wrongly (bad URL, unreadable certificate, no socket found).
     #[error("config: {0}")]
     Config(String),
+    /// A value handed to the client cannot be used (e.g. it does not serialize to JSON).
+    #[error("invalid value: {0}")]
+    InvalidValue(String),
     /// Local I/O failed (reading a file to push, writing a pulled file).
     #[error("io: {0}")]
     Io(#[from] std::io::Error),

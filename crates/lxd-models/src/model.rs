@@ -137,15 +137,18 @@ impl Handle {
     }
 
     /// Sets a top-level field locally and marks it edited. `save` sends it.
-    pub fn set(&self, key: &str, value: impl Serialize) {
-        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    ///
+    /// Takes anything that converts to JSON infallibly (`&str`, numbers, `bool`, `Vec`,
+    /// `serde_json::json!(..)`); see [`Handle::set_serialized`] for other types.
+    pub fn set(&self, key: &str, value: impl Into<Value>) {
+        let value = value.into();
         self.edit(key, |slot| *slot = value);
     }
 
     /// Sets a nested field by JSON pointer, creating objects on the way; marks its top-level
     /// key edited. `set_pointer("/config/user.note", "hi")`.
-    pub fn set_pointer(&self, pointer: &str, value: impl Serialize) {
-        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    pub fn set_pointer(&self, pointer: &str, value: impl Into<Value>) {
+        let value = value.into();
         let mut parts = pointer
             .split('/')
             .skip(1)
@@ -166,6 +169,15 @@ impl Handle {
             }
             *cursor = value;
         });
+    }
+
+    /// Sets a top-level field from any `Serialize` value; fails (changing nothing) when the
+    /// value cannot be represented as JSON.
+    pub fn set_serialized(&self, key: &str, value: impl Serialize) -> crate::Result<()> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| crate::Error::InvalidValue(format!("{key}: {e}")))?;
+        self.set(key, value);
+        Ok(())
     }
 
     /// Removes a top-level field locally (marks it edited).
@@ -276,3 +288,100 @@ macro_rules! model {
     };
 }
 pub(crate) use model;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn handle(client: &Client, name: &str, meta: Value) -> Handle {
+        Handle::adopt(
+            client,
+            ApiUrl::root().profiles().name(name),
+            meta,
+            Some("\"e1\"".into()),
+        )
+    }
+
+    fn offline_client() -> Client {
+        // Building a client never connects, so model logic is testable without a daemon.
+        Client::unix("/nonexistent/unix.socket").expect("client")
+    }
+
+    #[test]
+    fn edits_are_tracked_per_top_level_key() {
+        let client = offline_client();
+        let p = handle(
+            &client,
+            "p",
+            json!({"name": "p", "config": {"a": "1"}, "future_field": [1]}),
+        );
+        assert!(!p.is_dirty());
+        p.set_pointer("/config/user.x~1y", "2");
+        p.set_pointer("/devices/root/path", "/");
+        assert_eq!(p.dirty_keys(), ["config", "devices"]);
+        assert_eq!(
+            p.pointer::<String>("/config/user.x~1y").as_deref(),
+            Some("2")
+        );
+        assert_eq!(p.json()["config"]["user.x/y"], "2");
+        assert_eq!(p.json()["devices"], json!({"root": {"path": "/"}}));
+        assert_eq!(p.get::<Vec<u8>>("future_field"), Some(vec![1]));
+        assert_eq!(
+            p.get::<String>("future_field"),
+            None,
+            "wrong shape reads as absent"
+        );
+        p.remove("future_field");
+        assert!(p.json().get("future_field").is_none());
+        assert!(p.set_serialized("n", 5u8).is_ok());
+        assert_eq!(p.get::<u8>("n"), Some(5));
+    }
+
+    #[test]
+    fn refresh_keeps_or_drops_edits() {
+        let client = offline_client();
+        let p = handle(&client, "p", json!({"description": "old", "config": {}}));
+        p.set("description", "mine");
+        p.remove("config");
+        p.refresh(
+            json!({"description": "server", "config": {"k": "v"}, "used_by": []}),
+            None,
+            true,
+        );
+        assert_eq!(p.get_str("description").as_deref(), Some("mine"));
+        assert!(
+            p.json().get("config").is_none(),
+            "a local removal survives a sync"
+        );
+        assert!(
+            p.json().get("used_by").is_some(),
+            "new server fields arrive"
+        );
+        assert_eq!(p.etag(), None);
+        p.refresh(json!({"description": "server"}), Some("e2".into()), false);
+        assert_eq!(p.get_str("description").as_deref(), Some("server"));
+        assert!(!p.is_dirty());
+    }
+
+    #[test]
+    fn identity_map_hands_out_one_object_per_url_and_project() {
+        let client = offline_client();
+        let a = handle(&client, "p", json!({"description": "1"}));
+        a.set("description", "edited");
+        let b = handle(&client, "p", json!({"description": "2"}));
+        assert!(Handle::ptr_eq(&a, &b));
+        assert_eq!(
+            b.get_str("description").as_deref(),
+            Some("edited"),
+            "live edits win over a re-fetch"
+        );
+        let scoped = client.project("other");
+        let c = Handle::adopt(&scoped, scoped.url().profiles().name("p"), json!({}), None);
+        assert!(!Handle::ptr_eq(&a, &c));
+        assert_eq!(client.live_objects(), 2);
+        drop((a, b, c));
+        assert_eq!(client.live_objects(), 0);
+    }
+}

@@ -1,5 +1,6 @@
 //! Integration tests of `lxd-models` against a real LXD daemon (`cargo xtask services up`).
 
+mod auto_traits;
 mod errors;
 mod events;
 mod https;
