@@ -131,6 +131,20 @@ fn serve(
         return finish(world, &Err(failure), job_id);
     }
 
+    if let Some(version) = req.header("api-version")
+        && !valid_version(version)
+    {
+        let failure = Failure::new(
+            400,
+            vec![Msg::error(
+                "INVALID_VERSION",
+                "API-A",
+                "version: Invalid API version",
+            )],
+        );
+        return finish(world, &Err(failure), job_id);
+    }
+
     let is_login = resource.eq_ignore_ascii_case("session") && req.method == "POST";
     let sess = if is_login {
         None
@@ -232,4 +246,13 @@ fn check_rate(world: &mut World, customer: &str) -> Result<(), Failure> {
         return Err(rate_limited(limit.lock.as_secs_f64().ceil() as u64));
     }
     Ok(())
+}
+
+/// `current`, or a dotted version number such as `3.7.9`.
+fn valid_version(version: &str) -> bool {
+    let v = version.trim();
+    v.eq_ignore_ascii_case("current")
+        || (!v.is_empty()
+            && v.split('.')
+                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit())))
 }

@@ -246,3 +246,35 @@ async fn the_request_log_is_bounded() {
         .assert_success();
     assert!(sim.requests().is_empty());
 }
+
+#[tokio::test]
+async fn api_version_headers_are_checked() {
+    let sim = sim().await;
+    let raw = Raw::logged_in(&sim).await;
+    for (version, ok) in [
+        ("current", true),
+        ("3.7.9", true),
+        ("three", false),
+        ("3..1", false),
+    ] {
+        let answer = raw
+            .http
+            .get(format!("{}/REST/Session/", raw.base))
+            .header("Auth-Token", raw.token.clone().unwrap_or_default())
+            .header("API-Version", version)
+            .send()
+            .await
+            .expect("answers");
+        let status = answer.status().as_u16();
+        let body: serde_json::Value = answer.json().await.expect("json");
+        if ok {
+            assert_eq!(status, 200, "{version}");
+        } else {
+            assert_eq!(
+                (status, body["msgs"][0]["ERR_CD"].as_str()),
+                (400, Some("INVALID_VERSION")),
+                "{version}"
+            );
+        }
+    }
+}
