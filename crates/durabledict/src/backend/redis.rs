@@ -5,6 +5,13 @@
 //! counter by one in the same transaction (`MULTI`/`EXEC` or a Lua script), which is all a
 //! Python reader looks at. Push hints come from RESP3 client tracking in broadcast mode on
 //! the keyspace prefix, on a dedicated connection that reconnects by itself.
+//!
+//! Beside that layout, every change made through this crate is also logged (Lua, same
+//! atomic step) in `<keyspace>:rs_changes` (field → counter at its last change),
+//! `<keyspace>:rs_versions` (counter values produced by logged changes) and
+//! `<keyspace>:rs_epoch`. A reader fetches only the changed fields when every counter step
+//! since its version is logged; any Python write (or constructor bump) leaves a gap and
+//! makes it reload fully, exactly as Python would. Python ignores these keys.
 
 use std::time::Duration;
 
