@@ -138,3 +138,13 @@ impl<P: Protocol> Session<P> {
         Self::from_parts(protocol, state.endpoint, credentials, options, token)
     }
 }
+
+/// Serializes as [`SessionState`] (secrets sealed, no key); read it back as a `SessionState`
+/// and pass it to [`Session::restore`] with the key.
+impl<P: Protocol> Serialize for Session<P> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_state()
+            .map_err(serde::ser::Error::custom)?
+            .serialize(serializer)
+    }
+}

@@ -35,6 +35,11 @@ async fn restored_session_keeps_working_without_a_new_log_in() {
     assert!(!stored.contains(&token), "{stored}");
     assert!(!stored.contains(key.to_printable().as_str()));
 
+    // The session itself serializes to the same shape.
+    let direct: SessionState =
+        serde_json::from_str(&serde_json::to_string(&session).unwrap()).unwrap();
+    assert_eq!(direct.user(), Some("alice"));
+    assert!(direct.has_token());
     let state: SessionState = serde_json::from_str(&stored).unwrap();
     assert_eq!(state.kind(), "dyn-tm");
     assert!(state.has_token());
