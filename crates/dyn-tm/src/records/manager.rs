@@ -248,6 +248,9 @@ impl Records {
     /// Finds the id to address `record` by: its own, or the one it got when published since,
     /// or 0 when it is the node's only pending record of its type.
     async fn resolve_id(&self, record: &Record) -> Result<u64> {
+        if !record.zone.eq_ignore_ascii_case(&self.zone) {
+            return Err(Error::InvalidArgument("record belongs to another zone"));
+        }
         if record.is_published() {
             return Ok(record.record_id);
         }

@@ -6,9 +6,13 @@
 
 use serde_json::{Value, json};
 
+mod typed;
+
 use crate::error::{Error, Result};
 use crate::objects::{NodeServices, Objects};
 use crate::session::DynectSession;
+
+pub use typed::{ActiveFailover, ActiveFailovers, Ddns, DdnsServices, HealthMonitor, NewFailover};
 
 /// The service managers of a session.
 #[derive(Debug, Clone)]
@@ -152,9 +156,21 @@ impl Services {
         NodeServices::new(&self.session, "DDNS")
     }
 
+    /// Dynamic DNS, typed.
+    pub fn ddns_typed(&self) -> DdnsServices {
+        DdnsServices { raw: self.ddns() }
+    }
+
     /// Active Failover (`/Failover/<zone>/<fqdn>/`).
     pub fn active_failover(&self) -> NodeServices {
         NodeServices::new(&self.session, "Failover")
+    }
+
+    /// Active Failover, typed.
+    pub fn active_failovers(&self) -> ActiveFailovers {
+        ActiveFailovers {
+            raw: self.active_failover(),
+        }
     }
 
     /// GSLB (`/GSLB/<zone>/<fqdn>/`).

@@ -344,3 +344,99 @@ async fn change_ip_updates_and_publishes() {
     assert!(none.changed.is_empty() && none.published.is_none());
     assert!(records.list("d", &RecordType::AAAA).await.unwrap()[0].is_published());
 }
+
+#[tokio::test]
+async fn typed_ddns_and_active_failover() {
+    use dyn_tm::services::{HealthMonitor, NewFailover};
+
+    let sim = simulator().await;
+    let session = session(&sim).await;
+    zone(&session, "example.com").await;
+    session
+        .accounts()
+        .contacts()
+        .create(Some("ops"), json!({"email": "ops@example.com"}))
+        .await
+        .unwrap();
+    let ddns = session.services().ddns_typed();
+    let created = ddns
+        .create("example.com", "home", "A", "192.0.2.8")
+        .await
+        .unwrap();
+    assert!(created.active);
+    assert_eq!(created.fqdn, "home.example.com");
+    let moved = ddns
+        .set_address("example.com", "home", "A", "192.0.2.9")
+        .await
+        .unwrap();
+    assert_eq!(moved.address, "192.0.2.9");
+    assert!(
+        !ddns
+            .deactivate("example.com", "home", "A")
+            .await
+            .unwrap()
+            .active
+    );
+    assert!(
+        ddns.activate("example.com", "home", "A")
+            .await
+            .unwrap()
+            .active
+    );
+    assert_eq!(
+        ddns.reset("example.com", "home", "A")
+            .await
+            .unwrap()
+            .abuse_count,
+        0
+    );
+    assert_eq!(ddns.list("example.com").await.unwrap().len(), 1);
+    ddns.delete("example.com", "home", "A").await.unwrap();
+    assert!(
+        ddns.get("example.com", "home", "A")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+
+    let failovers = session.services().active_failovers();
+    let mut monitor = HealthMonitor::new("HTTPS", 5);
+    monitor.path = Some("/health".into());
+    monitor.timeout = Some(10);
+    let created = failovers
+        .create(
+            "example.com",
+            "fo",
+            &NewFailover::ip("192.0.2.1", "192.0.2.2", monitor.clone(), "ops"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.monitor, monitor);
+    assert_eq!(created.status, "ok");
+    let mut slower = HealthMonitor::new("PING", 15);
+    slower.retries = Some(3);
+    assert_eq!(
+        failovers
+            .set_monitor("example.com", "fo", &slower)
+            .await
+            .unwrap()
+            .monitor,
+        slower
+    );
+    assert!(
+        !failovers
+            .act("example.com", "fo", "deactivate")
+            .await
+            .unwrap()
+            .active
+    );
+    assert!(failovers.act("example.com", "fo", "recover").await.is_ok());
+    assert!(failovers.act("example.com", "fo", "explode").await.is_err());
+    let bad = failovers
+        .set_monitor("example.com", "fo", &HealthMonitor::new("GOPHER", 5))
+        .await
+        .unwrap_err();
+    assert!(bad.codes().contains(&"INVALID_DATA"));
+    assert_eq!(failovers.list("example.com").await.unwrap().len(), 1);
+    failovers.delete("example.com", "fo").await.unwrap();
+}
