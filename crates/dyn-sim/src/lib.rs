@@ -12,18 +12,35 @@
 //!   `{"response": {status, message, data}}` envelope.
 //! - Control: the Rust methods of [`Simulator`], or `/__sim/...` over HTTP for the binary.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use dyn_sim::{RequestMatch, Simulator};
-//!
-//! let sim = Simulator::start().await?;
-//! // Log in as the seeded user with any HTTP client:
-//! // POST {base}/REST/Session/ {"customer_name": "acme", "user_name": "alice", "password": "s3cret"}
-//! let base = sim.base_url();
-//! sim.promote_next_to_job(1, RequestMatch::new("PUT", "/REST/Zone/"), 2);
-//! assert!(sim.requests().is_empty());
-//! # let _ = base; Ok(()) }
 //! ```
+//! use dyn_sim::{RequestMatch, Simulator};
+//! use serde_json::{Value, json};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sim = Simulator::start().await?;
+//! let http = reqwest::Client::new();
+//! let login: Value = http
+//!     .post(format!("{}/REST/Session/", sim.base_url()))
+//!     .json(&json!({"customer_name": "acme", "user_name": "alice", "password": "s3cret"}))
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! assert_eq!(login["status"], "success");
+//!
+//! // Faults are switched on per test: the next zone listing becomes a job.
+//! sim.promote_next_to_job(1, RequestMatch::new("GET", "/REST/Zone/"), 1);
+//! assert_eq!(sim.requests().len(), 1);
+//! # Ok(()) }
+//! ```
+//!
+//! Switches ([`Options`], changed with [`Simulator::update_options`]): idle session timeout,
+//! pending-change visibility, id-0 lookups, HTTP 200 for failures, job answer form, one request
+//! per token, job collisions, IP binding, a per-customer rate limit, blocking publish tasks,
+//! response delay, deterministic tokens, MM page size, request-log size. One-off faults
+//! ([`FaultRule`]): rate limit, failure envelope, raw body, job running, blocked by task, token
+//! expiry, delay, promotion to a job. HTTPS: [`SimulatorBuilder::tls`].
 
 mod clock;
 mod control;
