@@ -59,9 +59,30 @@ impl ConnectOptions {
         self
     }
 
-    /// Adds an argument for the class.
+    /// Adds an argument for the class. Values of arguments whose name contains `password` are
+    /// kept as [`crate::Secret`]s, so they never show in `Debug` output.
     pub fn arg(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.args.insert(name.into(), value.into());
+        let name = name.into();
+        let value = match value.into() {
+            Value::String(s) if name.contains("password") => Value::Secret(crate::Secret::new(s)),
+            other => other,
+        };
+        self.args.insert(name, value);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_arguments_are_masked() {
+        let options = ConnectOptions::new()
+            .arg("password", "hunter2")
+            .arg("timeout", 5);
+        let shown = format!("{options:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert_eq!(options.args["password"].as_str(), Some("hunter2"));
     }
 }

@@ -91,10 +91,7 @@ impl Pool {
                 })?,
             None => acquire.await,
         }
-        .map_err(|_| Error::NotConnected {
-            device: String::new(),
-            alias: self.alias.clone(),
-        })?;
+        .expect("the pool never closes its semaphore");
         let index = self
             .free
             .lock()
