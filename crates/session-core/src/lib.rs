@@ -4,7 +4,9 @@
 //!
 //! A [`Session`] speaks one [`Protocol`]: [`DynTm`] (Traffic Management: `Auth-Token` header,
 //! `{status, data, job_id, msgs}` envelope) or [`DynMm`] (Message Management: `apikey`
-//! parameter). The engine does the rest the same way for both:
+//! parameter). Both protocols live in this crate, so `dyn-tm` and `dyn-mm` build their clients
+//! on `Session<DynTm>` and `Session<DynMm>` without protocol code of their own; another API
+//! implements [`Protocol`] the same way. The engine does the rest the same way for every protocol:
 //!
 //! - **transport**: one reqwest client per session (rustls on *ring*, keep-alive, `TCP_NODELAY`),
 //!   connect and request timeouts, optional HTTP proxy with Basic auth;
