@@ -4,6 +4,7 @@
 mod python;
 mod support;
 
+mod binary;
 mod faults;
 mod mm;
 mod records;
