@@ -249,3 +249,41 @@ fn defaults_with_via_and_no_type() {
     assert_eq!(d.defaults.via.as_deref(), Some("cli"));
     assert!(d.defaults.debug);
 }
+
+#[tokio::test]
+async fn unsupported_paths_of_real_testbeds_are_refused_with_a_clear_error() {
+    use conn_mgr::{ConnectOptions, Testbed};
+    // `cli` is a telnet path: the default class (unicon.Unicon → ssh) refuses it up front.
+    let tb = Testbed::new(
+        loader()
+            .load(file("examples__connection__testbed.yaml"))
+            .unwrap(),
+    );
+    let err = tb
+        .device("cat9500")
+        .unwrap()
+        .connect(ConnectOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains("protocol 'telnet'")),
+        "{err:?}"
+    );
+    assert!(tb.device("cat9500").unwrap().manager().aliases().is_empty());
+
+    // `proxy: jump_host` paths are not silently connected directly.
+    let spec = loader()
+        .env_var("VXR_HOST", "127.0.0.1")
+        .load(file("solutions_examples__pyATS_dCloud__dCloud_remote.yaml"))
+        .unwrap();
+    let err = Testbed::new(spec)
+        .device("8000-1")
+        .unwrap()
+        .connect(ConnectOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains("proxy")),
+        "{err:?}"
+    );
+}

@@ -103,6 +103,20 @@ impl SshSettings {
                 )));
             }
         };
+        if command.is_none() {
+            if let Some(protocol) = path.protocol.as_deref().filter(|p| *p != "ssh") {
+                return Err(Error::Config(format!(
+                    "path '{}' of device '{}' uses protocol '{protocol}'; only ssh is supported",
+                    path.name, ctx.device
+                )));
+            }
+            if path.extra.contains_key("proxy") {
+                return Err(Error::Config(format!(
+                    "path '{}' of device '{}' goes through a proxy, which is not supported yet",
+                    path.name, ctx.device
+                )));
+            }
+        }
         let login = ctx.credentials.get("default");
         let user =
             match string_arg(ctx, "username")?.or_else(|| login.and_then(|c| c.username.clone())) {
