@@ -5,6 +5,7 @@ mod encrypted;
 mod json;
 #[cfg(feature = "pickle")]
 mod pickle;
+mod python_json;
 mod raw;
 
 #[cfg(feature = "encryption")]
