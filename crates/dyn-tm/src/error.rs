@@ -51,6 +51,11 @@ impl Error {
         matches!(self.failure_kind(), Some(FailureKind::AlreadyExists))
     }
 
+    /// `true` when the session's user lacks the permission the call needs.
+    pub fn is_permission_denied(&self) -> bool {
+        self.codes().contains(&"PERMISSION_DENIED")
+    }
+
     /// The error codes (`ERR_CD`) the service sent, in order.
     pub fn codes(&self) -> Vec<&str> {
         self.api_error()

@@ -132,3 +132,34 @@ async fn reports_check_permissions_and_qps() {
     let csv = session.reports().qps(0, 900, &[]).await.unwrap();
     assert!(csv.starts_with("Timestamp,Queries"));
 }
+
+#[tokio::test]
+async fn permission_denied_is_a_typed_error() {
+    let sim = simulator().await;
+    let mut viewer = dyn_sim::UserSeed::new("acme", "viewer", "pw");
+    viewer.permissions = vec!["ZoneGet".into(), "RecordGet".into()];
+    sim.add_user(viewer);
+    let admin = session(&sim).await;
+    crate::support::zone(&admin, "example.com").await;
+    let session = crate::support::builder_for(&sim, "viewer", "pw")
+        .log_in_detached()
+        .await
+        .unwrap();
+    let zone = session.zones().get("example.com").await.unwrap();
+    let denied = zone
+        .records()
+        .add("www", dyn_tm::records::ARdata::new([192, 0, 2, 1].into()))
+        .await
+        .unwrap_err();
+    assert!(denied.is_permission_denied(), "{denied:?}");
+    let denied = session
+        .zones()
+        .create("mine.test", "h@x.test", 60, dyn_tm::zones::SerialStyle::Day)
+        .await
+        .unwrap_err();
+    assert!(denied.is_permission_denied(), "{denied:?}");
+    assert_eq!(
+        session.permissions().await.unwrap(),
+        ["ZoneGet", "RecordGet"]
+    );
+}
