@@ -163,3 +163,39 @@ async fn permission_denied_is_a_typed_error() {
         ["ZoneGet", "RecordGet"]
     );
 }
+
+#[tokio::test]
+async fn secrets_never_reach_the_history() {
+    let sim = simulator().await;
+    let session = crate::support::builder(&sim)
+        .history(50)
+        .log_in_detached()
+        .await
+        .unwrap();
+    session
+        .accounts()
+        .tsig_keys()
+        .create("xfer", "hmac-sha256", "c2VjcmV0S2V5")
+        .await
+        .unwrap();
+    session
+        .accounts()
+        .users()
+        .create(&NewUser::new("carol", "carols-pw", "carol@example.com"))
+        .await
+        .unwrap();
+    session.update_password("n3w-pass").await.unwrap();
+    let history = format!("{:?}", session.raw().history());
+    assert!(history.contains("TSIGKey"), "the calls were recorded");
+    for secret in [
+        "c2VjcmV0S2V5",
+        "carols-pw",
+        "n3w-pass",
+        dyn_sim::DEFAULT_PASSWORD,
+    ] {
+        assert!(
+            !history.contains(secret),
+            "{secret} leaked into the history"
+        );
+    }
+}
