@@ -509,3 +509,29 @@ async fn session_log_records_device_output_but_not_the_enable_password() {
     );
     assert!(!text.contains(ENABLE_PASSWORD), "{text}");
 }
+
+#[tokio::test]
+async fn sshd_killed_mid_command_then_restarted_reconnect_works() {
+    let mut sshd = Sshd::start();
+    let r1 = connected(&sshd).await;
+    let running = tokio::spawn({
+        let r1 = r1.clone();
+        async move { r1.execute("sleep 20").await }
+    });
+    // Let the command reach the router before the server dies.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::fs::read_dir(sshd.dir().join("sessions"))
+        .unwrap()
+        .count()
+        == 0
+    {
+        assert!(std::time::Instant::now() < deadline, "no session appeared");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    sshd.restart();
+    let err = running.await.unwrap().unwrap_err();
+    assert!(err.is_transport(), "{err:?}");
+    r1.connect(ConnectOptions::new()).await.unwrap();
+    assert_eq!(r1.execute("echo revived").await.unwrap(), "revived\n");
+}

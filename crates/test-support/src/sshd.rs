@@ -130,6 +130,38 @@ fn ensure_password_user() {
     );
 }
 
+/// Starts `sshd -D -e -f config` and waits until `port` accepts connections.
+fn spawn_ready(dir: &Path, config: &Path, port: u16) -> Result<Child, String> {
+    let log = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("sshd.log"))
+        .expect("create sshd log");
+    let mut child = Command::new(SSHD)
+        .args(["-D", "-e", "-f"])
+        .arg(config)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|e| missing(&format!("cannot start {SSHD}: {e}")));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(Some(_)) = child.try_wait() {
+            return Err(fs::read_to_string(dir.join("sshd.log")).unwrap_or_default());
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(child);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("sshd did not accept connections within 10 s".into());
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -197,22 +229,8 @@ impl Sshd {
             );
             fs::write(&config, text).expect("write sshd_config");
             run(Command::new(SSHD).arg("-t").arg("-f").arg(&config));
-            let log = fs::File::create(dir.join("sshd.log")).expect("create sshd log");
-            let mut child = Command::new(SSHD)
-                .args(["-D", "-e", "-f"])
-                .arg(&config)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(log)
-                .spawn()
-                .unwrap_or_else(|e| missing(&format!("cannot start {SSHD}: {e}")));
-            let deadline = Instant::now() + Duration::from_secs(10);
-            loop {
-                if let Ok(Some(_)) = child.try_wait() {
-                    last_error = fs::read_to_string(dir.join("sshd.log")).unwrap_or_default();
-                    break;
-                }
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            match spawn_ready(&dir, &config, port) {
+                Ok(child) => {
                     return Sshd {
                         child,
                         port,
@@ -220,13 +238,7 @@ impl Sshd {
                         user,
                     };
                 }
-                if Instant::now() > deadline {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    last_error = "sshd did not accept connections within 10 s".into();
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(5));
+                Err(e) => last_error = e,
             }
         }
         panic!("sshd failed to start: {last_error}");
@@ -285,6 +297,16 @@ impl Sshd {
     /// The server's log so far (`-e`, `LogLevel VERBOSE`).
     pub fn log(&self) -> String {
         fs::read_to_string(self.dir.join("sshd.log")).unwrap_or_default()
+    }
+
+    /// Kills the server and every session (as if the device crashed), then starts it again on the
+    /// same port with the same host key.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.kill_sessions();
+        self.child = spawn_ready(&self.dir, &self.dir.join("sshd_config"), self.port)
+            .unwrap_or_else(|e| panic!("sshd failed to restart: {e}"));
     }
 
     /// Kills every fake router session (as if the device dropped the line); returns how many.
