@@ -8,13 +8,24 @@ pub(crate) struct Clock {
     offset: Duration,
 }
 
+/// The furthest a test can move the clock or schedule anything: a century.
+const HORIZON: Duration = Duration::from_secs(100 * 365 * 86_400);
+
 impl Clock {
+    /// Moves time forward; absurd amounts are capped at a century so nothing overflows.
     pub(crate) fn advance(&mut self, by: Duration) {
-        self.offset += by;
+        self.offset = self.offset.saturating_add(by).min(HORIZON);
     }
 
     pub(crate) fn now(&self) -> Instant {
-        Instant::now() + self.offset
+        let now = Instant::now();
+        now.checked_add(self.offset).unwrap_or(now)
+    }
+
+    /// `now() + by`, capped at a century instead of overflowing.
+    pub(crate) fn later(&self, by: Duration) -> Instant {
+        let now = self.now();
+        now.checked_add(by.min(HORIZON)).unwrap_or(now)
     }
 
     /// Seconds since the Unix epoch, as the API reports timestamps.
@@ -84,7 +95,14 @@ impl Civil {
             return Some(secs);
         }
         let num = |s: &str| s.parse::<u32>().ok();
-        let (date, rest) = text.split_at(text.len().min(10));
+        let cut = if text.is_char_boundary(10) {
+            10
+        } else if text.len() < 10 {
+            text.len()
+        } else {
+            return None;
+        };
+        let (date, rest) = text.split_at(cut);
         let mut parts = date.split('-');
         let year = parts.next()?.parse::<i64>().ok()?;
         let month = num(parts.next()?)?;
@@ -103,7 +121,7 @@ impl Civil {
         let rest = rest.trim_start_matches(['T', ' ']);
         let mut offset = 0_i64;
         if rest.len() >= 8 {
-            let (time, zone) = rest.split_at(8);
+            let (time, zone) = rest.split_at_checked(8)?;
             let mut t = time.split(':');
             civil.hour = num(t.next()?)?;
             civil.minute = num(t.next()?)?;
@@ -144,5 +162,23 @@ mod tests {
         assert_eq!(Civil::parse_to_unix("2017-12-21"), Some(1_513_814_400));
         assert_eq!(Civil::parse_to_unix("not a date"), None);
         assert_eq!(Civil::from_unix(0).iso(), "1970-01-01T00:00:00+00:00");
+    }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        for text in [
+            "2024-01-0\u{e9}T00:00:00",
+            "2024-01-01T0\u{e9}:00:00Z",
+            "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}",
+            "",
+            "2024-13-01",
+        ] {
+            assert_eq!(Civil::parse_to_unix(text), None, "{text}");
+        }
+        let mut clock = super::Clock::default();
+        clock.advance(std::time::Duration::MAX);
+        clock.advance(std::time::Duration::MAX);
+        let _ = clock.later(std::time::Duration::MAX);
+        assert!(clock.unix() > 0);
     }
 }

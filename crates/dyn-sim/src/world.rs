@@ -300,7 +300,7 @@ impl World {
         blocking_for: Option<std::time::Duration>,
     ) -> u64 {
         let id = self.ids.next_task();
-        let now = self.clock.now();
+        let ends_at = self.clock.later(blocking_for.unwrap_or_default());
         self.tasks.insert(
             id,
             Task {
@@ -310,7 +310,7 @@ impl World {
                 zone: zone.to_owned(),
                 blocking: blocking_for.is_some(),
                 created: self.clock.unix(),
-                ends_at: now + blocking_for.unwrap_or_default(),
+                ends_at,
                 canceled: false,
                 args: vec![("zone".into(), zone.to_owned())],
             },

@@ -39,7 +39,7 @@ pub(crate) fn promote(
             http_status,
             body,
             polls_left: polls,
-            ready_at: world.clock.now() + after,
+            ready_at: world.clock.later(after),
             response,
         },
     );

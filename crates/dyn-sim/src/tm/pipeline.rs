@@ -26,7 +26,7 @@ pub(crate) async fn handle(shared: &Shared, req: &Incoming) -> Reply {
         let mut delay = world.options.response_delay;
         for fault in &faults {
             if let Fault::Delay { millis } = fault {
-                delay += Duration::from_millis(*millis);
+                delay = delay.saturating_add(Duration::from_millis(*millis));
             }
         }
         let reject = world.options.reject_concurrent_requests;
@@ -242,7 +242,7 @@ fn check_rate(world: &mut World, customer: &str) -> Result<(), Failure> {
     }
     bucket.count += 1;
     if bucket.count > limit.requests_per_minute {
-        bucket.locked_until = Some(now + limit.lock);
+        bucket.locked_until = Some(now.checked_add(limit.lock).unwrap_or(now));
         return Err(rate_limited(limit.lock.as_secs_f64().ceil() as u64));
     }
     Ok(())

@@ -187,7 +187,7 @@ fn build(
 ) -> Result<Record, Failure> {
     let given = rdata_arg(item.get("rdata"))?;
     let rdata = rdata::validate(spec, given).map_err(|f| {
-        if f.msgs[0].err_cd.as_deref() == Some("INVALID_DATA") {
+        if f.msgs.first().and_then(|m| m.err_cd.as_deref()) == Some("INVALID_DATA") {
             f.and(format!("add: Could not create {} record", spec.name))
         } else {
             f

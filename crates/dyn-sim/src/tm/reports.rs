@@ -53,7 +53,10 @@ pub(crate) fn handle(world: &mut World, call: &Call, report: &str) -> TmResult {
             let mut t = start - start % 300;
             while t <= end && csv.len() < 64 * 1024 {
                 csv.push_str(&format!("{t},{}\r\n", (t / 300) % 97 * 3));
-                t += 300;
+                let Some(next) = t.checked_add(300) else {
+                    break;
+                };
+                t = next;
             }
             ok(json!({"csv": csv}), "get: QPS report")
         }
