@@ -240,7 +240,7 @@ fn check_rate(world: &mut World, customer: &str) -> Result<(), Failure> {
         bucket.window_start = Some(now);
         bucket.count = 0;
     }
-    bucket.count += 1;
+    bucket.count = bucket.count.saturating_add(1);
     if bucket.count > limit.requests_per_minute {
         bucket.locked_until = Some(now.checked_add(limit.lock).unwrap_or(now));
         return Err(rate_limited(limit.lock.as_secs_f64().ceil() as u64));
