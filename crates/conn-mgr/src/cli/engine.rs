@@ -57,6 +57,8 @@ pub(crate) struct Engine<S> {
     /// Session log: what the device sent, byte for byte (our input appears only as the device echoes
     /// it, so passwords answered to hidden prompts never reach the log).
     log: Option<std::fs::File>,
+    /// Bytes of an incomplete UTF-8 character at the end of the last read.
+    partial: Vec<u8>,
 }
 
 impl<S: ByteStream> Engine<S> {
@@ -68,6 +70,7 @@ impl<S: ByteStream> Engine<S> {
             dirty: false,
             default_timeout,
             log: None,
+            partial: Vec::new(),
         }
     }
 
@@ -139,7 +142,15 @@ impl<S: ByteStream> Engine<S> {
             // Logging is best effort: a full disk must not break the session.
             let _ = std::io::Write::write_all(log, &chunk[..n]);
         }
-        buffer.push_str(&String::from_utf8_lossy(&chunk[..n]));
+        self.partial.extend_from_slice(&chunk[..n]);
+        // A multi-byte character split between two reads is kept until its last byte arrives.
+        let complete = match std::str::from_utf8(&self.partial) {
+            Ok(_) => self.partial.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => self.partial.len(),
+        };
+        buffer.push_str(&String::from_utf8_lossy(&self.partial[..complete]));
+        self.partial.drain(..complete);
         Ok(n > 0)
     }
 
@@ -197,10 +208,12 @@ impl<S: ByteStream> Engine<S> {
             if !self.read_into(&mut buffer, left.min(READ_SLICE))? {
                 continue;
             }
-            if let Some(m) = self.profile.pager.find_iter(&buffer).last()
-                && buffer[m.end()..].trim().is_empty()
+            // The pager marker ends the output, so only the last line is searched (large outputs stay linear).
+            let line_start = buffer.rfind('\n').map_or(0, |i| i + 1);
+            if let Some(m) = self.profile.pager.find_iter(&buffer[line_start..]).last()
+                && buffer[line_start + m.end()..].trim().is_empty()
             {
-                buffer.replace_range(m.start()..m.end(), "");
+                buffer.replace_range(line_start + m.start()..line_start + m.end(), "");
                 let key = self.profile.pager_continue.clone();
                 self.stream.write_all(key.as_bytes())?;
                 continue;
@@ -364,4 +377,100 @@ fn compile(patterns: &[String]) -> Result<Vec<Regex>> {
             Regex::new(p).map_err(|e| Error::Config(format!("invalid error pattern '{p}': {e}")))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use super::*;
+
+    /// Answers reads from a script; records writes.
+    struct Script {
+        reads: VecDeque<Vec<u8>>,
+        written: Vec<u8>,
+    }
+
+    impl ByteStream for Script {
+        fn write_all(&mut self, data: &[u8]) -> Result<()> {
+            self.written.extend_from_slice(data);
+            Ok(())
+        }
+
+        fn read(&mut self, buf: &mut [u8], wait: Duration) -> Result<usize> {
+            match self.reads.pop_front() {
+                Some(chunk) => {
+                    buf[..chunk.len()].copy_from_slice(&chunk);
+                    Ok(chunk.len())
+                }
+                None => {
+                    std::thread::sleep(wait.min(Duration::from_millis(5)));
+                    Ok(0)
+                }
+            }
+        }
+    }
+
+    fn engine(chunks: &[&[u8]]) -> Engine<Script> {
+        let script = Script {
+            reads: chunks.iter().map(|c| c.to_vec()).collect(),
+            written: Vec::new(),
+        };
+        Engine::new(script, Profile::router(), Duration::from_secs(5))
+    }
+
+    #[test]
+    fn split_characters_pager_and_echo_are_handled() {
+        let mut e = engine(&[
+            b"show x\r\nh\xc3",
+            b"\xa9llo\r\n --More-- ",
+            b"\r          \rline 2\r\nR1#",
+        ]);
+        assert_eq!(
+            e.execute("show x", &ExecOptions::default()).unwrap(),
+            "h\u{e9}llo\nline 2\n"
+        );
+        assert_eq!(e.stream.written, b"show x\n ");
+    }
+
+    #[test]
+    fn two_prompts_on_one_line_end_the_output_and_set_the_mode() {
+        let mut e = engine(&[b"x\r\nout\r\nR1(config)#R1#"]);
+        assert_eq!(e.execute("x", &ExecOptions::default()).unwrap(), "out\n");
+        assert_eq!(e.mode_name(), "enable");
+    }
+
+    #[test]
+    fn a_timed_out_call_is_interrupted_before_the_next_one() {
+        let mut e = engine(&[b"sleep 9\r\n"]);
+        let options = ExecOptions::new().timeout(Duration::from_millis(30));
+        assert!(matches!(
+            e.execute("sleep 9", &options),
+            Err(Error::Timeout { .. })
+        ));
+        e.stream
+            .reads
+            .extend([b"^C\r\nR1#".to_vec(), b"echo hi\r\nhi\r\nR1#".to_vec()]);
+        // The resync consumes the interrupt's prompt; the second chunk is only read after `echo hi`
+        // is sent, because the drain stops at the first quiet read.
+        e.stream.reads.insert(1, Vec::new());
+        assert_eq!(
+            e.execute("echo hi", &ExecOptions::default()).unwrap(),
+            "hi\n"
+        );
+        assert!(
+            e.stream.written.ends_with(b"\x03echo hi\n"),
+            "{:?}",
+            e.stream.written
+        );
+    }
+
+    #[test]
+    fn dialog_rules_answer_once_when_asked() {
+        let rule = DialogRule::new(r"\[yes/no\]: ?$", "yes").unwrap().once();
+        let mut e = engine(&[b"erase\r\nProceed? [yes/no]: ", b"yes\r\nErased\r\nR1#"]);
+        let out = e.execute("erase", &ExecOptions::new().reply(rule)).unwrap();
+        assert!(out.contains("Erased"), "{out}");
+        assert_eq!(e.stream.written, b"erase\nyes\n");
+    }
 }
