@@ -6,6 +6,7 @@
 //! The server backends need `cargo xtask services up`; without it they fail saying so.
 
 mod conformance;
+mod costs;
 mod custom;
 #[cfg(feature = "pickle")]
 mod encodings;
