@@ -444,3 +444,57 @@ async fn secondary_zones_and_the_apex() {
         .await;
     assert_eq!(apex.assert_success()["zone"], "sec.example");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_sessions_keep_their_changes_apart() {
+    let sim = sim().await;
+    with_zone(&sim, "shared.example", "increment").await;
+    let mut tasks = Vec::new();
+    for i in 0..32_u32 {
+        let sim = sim.clone();
+        tasks.push(tokio::spawn(async move {
+            let raw = Raw::logged_in(&sim).await;
+            let node = format!("/REST/TXTRecord/shared.example/n{i}.shared.example/");
+            raw.call(
+                "POST",
+                &node,
+                Some(json!({"rdata": {"txtdata": format!("from {i}")}})),
+            )
+            .await
+            .assert_success();
+            // Only this session sees its own pending record.
+            let changes = raw
+                .call("GET", "/REST/ZoneChanges/shared.example/", None)
+                .await;
+            assert_eq!(
+                changes.assert_success().as_array().map(Vec::len),
+                Some(1),
+                "session {i}"
+            );
+            raw.call(
+                "PUT",
+                "/REST/Zone/shared.example/",
+                Some(json!({"publish": true})),
+            )
+            .await
+            .assert_success();
+        }));
+    }
+    for task in tasks {
+        task.await.expect("session task");
+    }
+    let reader = Raw::logged_in(&sim).await;
+    let all = reader
+        .call("GET", "/REST/AllRecord/shared.example/?detail=Y", None)
+        .await;
+    assert_eq!(
+        all.assert_success()["txt_records"].as_array().map(Vec::len),
+        Some(32)
+    );
+    let zone = reader.call("GET", "/REST/Zone/shared.example/", None).await;
+    assert_eq!(
+        zone.assert_success()["serial"],
+        32,
+        "one serial per publish"
+    );
+}
