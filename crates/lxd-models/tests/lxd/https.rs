@@ -1,40 +1,9 @@
 //! HTTPS with a client certificate: trust by password, pinned fingerprint, CA, websockets over TLS.
 
-use std::path::Path;
-use std::process::Command;
-
 use lxd_models::{Client, ClientIdentity, Error, ServerVerification};
 use serde_json::{Value, json};
 
-use crate::support::{client, remove_instance, unique};
-
-/// A fresh EC client certificate made with the system `openssl`.
-fn make_identity(dir: &Path) -> ClientIdentity {
-    std::fs::create_dir_all(dir).expect("cert dir");
-    let (cert, key) = (dir.join("client.crt"), dir.join("client.key"));
-    let status = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-        ])
-        .args(["-days", "1", "-subj", "/CN=lxd-models-test", "-keyout"])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("openssl runs");
-    assert!(status.success());
-    ClientIdentity::from_pem(
-        std::fs::read(cert).expect("cert"),
-        std::fs::read(key).expect("key"),
-    )
-}
+use crate::support::{client, make_identity, remove_instance, unique};
 
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -111,7 +80,16 @@ async fn scenario(
         .identity(identity.clone())
         .verify(ServerVerification::Fingerprint(server_fp.to_owned()))
         .build()?;
-    assert!(!remote.trusted().await?);
+    // The daemon opens the listener in the background after the config change.
+    let mut attempts = 0;
+    let trusted = loop {
+        match remote.trusted().await {
+            Err(Error::Transport(_)) if attempts < 50 => attempts += 1,
+            other => break other?,
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(!trusted);
     let err = remote
         .authenticate("not-the-password")
         .await

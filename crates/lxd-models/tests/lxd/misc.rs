@@ -5,7 +5,7 @@ use std::time::Duration;
 use lxd_models::{Envelope, Error, Handle, Method};
 use serde_json::{Value, json};
 
-use crate::support::{client, remove_instance, unique};
+use crate::support::{client, make_identity, remove_instance, unique};
 
 #[tokio::test]
 async fn server_and_read_only_managers() {
@@ -50,17 +50,13 @@ async fn server_and_read_only_managers() {
 #[tokio::test]
 async fn certificates_lifecycle() {
     let client = client();
-    // Any valid certificate will do; the daemon's own is at hand.
-    let server = client.server().await.expect("GET /1.0");
-    let pem = server
-        .pointer("/environment/certificate")
-        .and_then(Value::as_str)
-        .expect("server certificate");
+    // A certificate of our own, so that concurrent runs never share a fingerprint.
+    let dir = std::env::temp_dir().join(unique("certs"));
+    let identity = make_identity(&dir);
+    let pem = String::from_utf8_lossy(identity.cert_pem()).into_owned();
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let fingerprint = server
-        .pointer("/environment/certificate_fingerprint")
-        .and_then(Value::as_str)
-        .expect("fp");
+    let fingerprint = identity.fingerprint().expect("fingerprint");
+    let fingerprint = fingerprint.as_str();
     let name = unique("cert");
     let result: lxd_models::Result<()> = async {
         let cert = client
@@ -77,6 +73,7 @@ async fn certificates_lifecycle() {
     }
     .await;
     let _ = client.certificates().delete(fingerprint).await;
+    let _ = std::fs::remove_dir_all(&dir);
     result.expect("certificate scenario");
 }
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use lxd_models::Client;
+use lxd_models::{Client, ClientIdentity};
 
 /// The test LXD's socket (`cargo xtask services up`, or `OPSKIT_LXD_SOCKET`), checked to answer.
 pub(crate) fn lxd_socket() -> PathBuf {
@@ -36,4 +36,32 @@ pub(crate) async fn remove_instance(client: &Client, name: &str) {
 /// Deletes a profile; errors are ignored (cleanup path).
 pub(crate) async fn remove_profile(client: &Client, name: &str) {
     let _ = client.profiles().delete(name).await;
+}
+
+/// A fresh EC certificate and key made with the system `openssl`, in `dir`.
+pub(crate) fn make_identity(dir: &std::path::Path) -> ClientIdentity {
+    std::fs::create_dir_all(dir).expect("cert dir");
+    let (cert, key) = (dir.join("client.crt"), dir.join("client.key"));
+    let status = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ])
+        .args(["-days", "1", "-subj", "/CN=lxd-models-test", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(status.success());
+    ClientIdentity::from_pem(
+        std::fs::read(cert).expect("cert"),
+        std::fs::read(key).expect("key"),
+    )
 }
