@@ -39,6 +39,12 @@ const AREAS: &[Area] = &[
         needs_services: false,
     },
     Area {
+        name: "dyn-tm",
+        package: "dyn-tm",
+        bench: "dyn_tm",
+        needs_services: false,
+    },
+    Area {
         name: "lxd",
         package: "lxd-models",
         bench: "lxd",
@@ -71,7 +77,10 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     if selected.iter().any(|area| area.needs_services) {
         services::up()?;
     }
-    for area in selected {
+    let summary = project_root().join("target").join("bench-summary.jsonl");
+    // A stale summary would mix old rows into this run's table.
+    let _ = std::fs::remove_file(&summary);
+    for area in &selected {
         if !bench_exists(area) {
             bail!(
                 "bench area `{}` has no bench target yet ({})",
@@ -90,10 +99,51 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         if let Some(python) = anchor_python(area)? {
             command.env("OPSKIT_BENCH_PYTHON", python);
         }
+        command.env("OPSKIT_BENCH_SUMMARY", &summary);
         eprintln!("== bench: {}", area.name);
         cmd::run(&mut command)?;
     }
+    if selected.len() > 1 {
+        print_summary(&summary)?;
+    }
     Ok(())
+}
+
+/// One table for all areas, from the rows each bench appended to the summary file.
+fn print_summary(summary: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(summary).unwrap_or_default();
+    println!("\n## All areas: time per operation, and our time as a multiple of the others\n");
+    println!("| area | operation | ours | floor | Python | ours / floor | ours / Python |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for line in text.lines() {
+        let row: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("bad summary row: {line}"))?;
+        let nanos = |field: &str| row[field].as_f64();
+        let ours = nanos("ours_ns").context("a summary row has no `ours_ns`")?;
+        let shown = |value: Option<f64>| value.map_or("—".to_owned(), human);
+        let ratio = |other: Option<f64>| {
+            other.map_or("—".to_owned(), |other| format!("{:.2}", ours / other))
+        };
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            row["area"].as_str().unwrap_or("?"),
+            row["metric"].as_str().unwrap_or("?"),
+            human(ours),
+            shown(nanos("floor_ns")),
+            shown(nanos("python_ns")),
+            ratio(nanos("floor_ns")),
+            ratio(nanos("python_ns")),
+        );
+    }
+    Ok(())
+}
+
+fn human(nanos: f64) -> String {
+    match nanos {
+        n if n >= 1e6 => format!("{:.2} ms", n / 1e6),
+        n if n >= 1e3 => format!("{:.1} µs", n / 1e3),
+        n => format!("{n:.1} ns"),
+    }
 }
 
 fn crate_dir(area: &Area) -> PathBuf {

@@ -26,7 +26,8 @@ commands:
   ci                            what CI checks: fmt, clippy, tests, docs, dependency rules
   deps                          fail on a dependency edge that docs/architecture.md forbids
   bench [area...]               side-by-side benchmarks (ours, Python anchor, floor); areas:
-                                registry, durabledict, session, lxd, connmgr (default: all)
+                                registry, durabledict, session, dyn-tm, lxd, connmgr
+                                (default: all, then one table of every area)
   services up|down|status|env   private Redis, ZooKeeper, PostgreSQL and LXD for the tests
   codegen [--check]             regenerate dyn-tm record types from crates/dyn-tm/records.json
   help                          this text
