@@ -313,3 +313,33 @@ async fn senders_suppressions_recipients_and_accounts() {
         452
     );
 }
+
+#[tokio::test]
+async fn faults_apply_to_mm_calls_in_the_mm_envelope() {
+    let sim = sim().await;
+    sim.add_fault(dyn_sim::FaultRule::next(
+        1,
+        dyn_sim::RequestMatch::path("/rest/json/senders"),
+        dyn_sim::Fault::RateLimit {
+            retry_after_secs: 2,
+        },
+    ));
+    let (status, response) = mm(&sim, "GET", "senders", &[KEY]).await;
+    assert_eq!(
+        (status, response["message"].as_str()),
+        (429, Some("API rate limit exceeded"))
+    );
+    sim.fail_next(
+        1,
+        dyn_sim::RequestMatch::path("/rest/json/"),
+        503,
+        "SERVICE_UNAVAILABLE",
+        "Service unavailable",
+    );
+    assert_eq!(mm(&sim, "GET", "senders", &[KEY]).await.0, 503);
+    assert_eq!(
+        mm(&sim, "GET", "senders", &[KEY]).await.0,
+        200,
+        "faults are used up"
+    );
+}
