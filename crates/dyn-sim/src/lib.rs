@@ -19,6 +19,8 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let sim = Simulator::start().await?;
+//! # // Builds where reqwest has no TLS provider of its own need one installed (see tests/support).
+//! # let _ = rustls::crypto::ring::default_provider().install_default();
 //! let http = reqwest::Client::new();
 //! let login: Value = http
 //!     .post(format!("{}/REST/Session/", sim.base_url()))

@@ -39,7 +39,9 @@ async fn the_binary_serves_a_seed_and_obeys_the_control_api() {
         .read_line(&mut line)
         .expect("the port is printed");
     let base = format!("http://127.0.0.1:{}", line.trim());
-    let http = reqwest::Client::new();
+    let http = crate::support::http()
+        .build()
+        .expect("reqwest client builds");
 
     let login: Value = http
         .post(format!("{base}/REST/Session/"))

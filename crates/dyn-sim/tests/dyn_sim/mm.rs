@@ -7,7 +7,9 @@ use serde_json::Value;
 use crate::support::sim;
 
 async fn mm(sim: &Simulator, method: &str, path: &str, pairs: &[(&str, &str)]) -> (u16, Value) {
-    let http = reqwest::Client::new();
+    let http = crate::support::http()
+        .build()
+        .expect("reqwest client builds");
     let encoded = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish();

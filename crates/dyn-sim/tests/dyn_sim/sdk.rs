@@ -93,7 +93,9 @@ async fn message_management_reads_through_the_python_sdk() {
     use dyn_sim::{DEFAULT_APIKEY, MmEvent};
 
     let sim = sim().await;
-    let http = reqwest::Client::new();
+    let http = crate::support::http()
+        .build()
+        .expect("reqwest client builds");
     for (rcpt, campaign) in [
         ("rcpt1@example.org", "spring"),
         ("rcpt2@example.org", "summer"),

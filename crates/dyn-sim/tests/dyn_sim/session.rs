@@ -129,7 +129,7 @@ async fn sessions_can_be_bound_to_the_client_ip() {
     let sim = sim().await;
     sim.update_options(|o| o.bind_session_to_ip = true);
     let raw = Raw::logged_in(&sim).await;
-    let elsewhere = reqwest::Client::builder()
+    let elsewhere = crate::support::http()
         .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
         .build()
         .expect("client builds");

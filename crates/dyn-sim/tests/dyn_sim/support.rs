@@ -51,6 +51,17 @@ impl Answer {
     }
 }
 
+/// A reqwest client builder that works in any feature combination of the workspace.
+///
+/// session-core and lxd-models build reqwest with `rustls-no-provider` and bring their own ring
+/// configuration; when cargo unifies features, a plain `reqwest::Client::new()` then finds no
+/// process-wide crypto provider and panics. Installing ring as the default first avoids that.
+pub(crate) fn http() -> reqwest::ClientBuilder {
+    // Err only means another test installed it already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
 /// A raw TM client holding an optional token.
 #[derive(Debug, Clone)]
 pub(crate) struct Raw {
@@ -61,7 +72,7 @@ pub(crate) struct Raw {
 
 impl Raw {
     pub(crate) fn new(sim: &Simulator) -> Self {
-        let http = reqwest::Client::builder()
+        let http = http()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("reqwest client builds");
