@@ -235,8 +235,10 @@ fn operation_id(operation: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_owned()
 }
 
-/// Reads binary frames until the barrier or close.
-pub(crate) async fn drain(mut socket: Socket) -> Result<Bytes> {
+/// Reads binary frames until the barrier or close; hands the socket back open, because LXD
+/// kills a command whose output socket is closed under it ("unexpected read on stdout
+/// websocket"): it is closed only after the operation has ended.
+pub(crate) async fn drain(mut socket: Socket) -> Result<(Bytes, Socket)> {
     let mut out = Vec::new();
     while let Some(message) = socket.next().await {
         match message? {
@@ -247,8 +249,7 @@ pub(crate) async fn drain(mut socket: Socket) -> Result<Bytes> {
             _ => {}
         }
     }
-    let _ = socket.close(None).await;
-    Ok(Bytes::from(out))
+    Ok((Bytes::from(out), socket))
 }
 
 #[cfg(test)]

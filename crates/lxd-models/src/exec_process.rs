@@ -10,7 +10,7 @@ use crate::client::{Client, WebSocket};
 use crate::error::{Error, Result};
 use crate::exec::ExecOutput;
 
-type Output = JoinHandle<Result<(Bytes, Bytes)>>;
+type Output = JoinHandle<Result<((Bytes, WebSocket), (Bytes, WebSocket))>>;
 
 /// A non-interactive command started by [`crate::Exec::spawn`]; stdout and stderr are
 /// collected in the background.
@@ -76,12 +76,16 @@ impl ExecProcess {
     /// Waits for the command to end; returns its output and exit code.
     pub async fn wait(mut self) -> Result<ExecOutput> {
         self.close_stdin().await?;
-        let (stdout, stderr) = self
+        let ((stdout, mut out_socket), (stderr, mut err_socket)) = self
             .output
             .await
             .map_err(|e| Error::Protocol(format!("exec output task: {e}")))??;
-        let exit_code = exit_code(&self.client, &self.operation).await?;
+        let exit_code = exit_code(&self.client, &self.operation).await;
+        // Only now that the command has ended may the output sockets close.
+        let _ = out_socket.close(None).await;
+        let _ = err_socket.close(None).await;
         let _ = self.control.close(None).await;
+        let exit_code = exit_code?;
         Ok(ExecOutput {
             exit_code,
             stdout,
