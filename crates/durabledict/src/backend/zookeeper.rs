@@ -204,6 +204,21 @@ async fn watch(weak: Weak<Shared>, mut watcher: PersistentWatcher) {
         match event.event_type {
             EventType::Session => {
                 shared.lost();
+                if event.session_state == SessionState::SyncConnected {
+                    // The server may have lost the watch (a restart, ZOOKEEPER-4698): set it
+                    // again; a duplicate only costs duplicate hints.
+                    let client = shared.client.load_full();
+                    let root = shared.root.clone();
+                    drop(shared);
+                    if let Ok(fresh) = client.watch(&root, AddWatchMode::PersistentRecursive).await
+                    {
+                        watcher = fresh;
+                    }
+                    if let Some(shared) = weak.upgrade() {
+                        shared.lost();
+                    }
+                    continue;
+                }
                 let terminal = matches!(
                     event.session_state,
                     SessionState::Expired | SessionState::Closed | SessionState::AuthFailed

@@ -33,6 +33,8 @@ mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "zookeeper")]
+mod zk_faults;
+#[cfg(feature = "zookeeper")]
 mod zookeeper;
 
 use std::sync::atomic::{AtomicU32, Ordering};
