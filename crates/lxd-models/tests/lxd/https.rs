@@ -5,6 +5,44 @@ use serde_json::{Value, json};
 
 use crate::support::{client, make_identity, remove_instance, unique};
 
+/// A profile used as a mutex: the HTTPS test changes server-wide settings, so concurrent runs
+/// of this test (other checkouts, CI) against the same daemon take turns.
+const LOCK: &str = "t-lxd-models-https-lock";
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+async fn acquire_lock(client: &Client) -> lxd_models::Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
+    loop {
+        let spec = json!({"name": LOCK, "description": now_secs().to_string()});
+        match client.profiles().create(spec).await {
+            Ok(_) => return Ok(()),
+            Err(e) if e.is_already_exists() => {}
+            Err(e) => return Err(e),
+        }
+        // A holder that died without releasing: its lock is older than any run takes.
+        if let Ok(held) = client.profiles().get(LOCK).await {
+            let since: u64 = held
+                .description()
+                .and_then(|d| d.parse().ok())
+                .unwrap_or_default();
+            if now_secs().saturating_sub(since) > 120 {
+                let _ = client.profiles().delete(LOCK).await;
+                continue;
+            }
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(Error::Timeout("waiting for the https test lock".to_owned()));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}
+
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
@@ -20,6 +58,7 @@ async fn https_with_client_certificate() {
     let fingerprint = identity.fingerprint().expect("fingerprint");
     let container = unique("tls");
 
+    acquire_lock(&local).await.expect("https test lock");
     let enable = json!({"config": {"core.https_address": format!("127.0.0.1:{port}"), "core.trust_password": password}});
     let enabled = local
         .raw()
@@ -36,6 +75,7 @@ async fn https_with_client_certificate() {
     let disable = json!({"config": {"core.https_address": "", "core.trust_password": ""}});
     let _ = local.raw().patch(&local.url(), &disable).await;
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = local.profiles().delete(LOCK).await;
     result.expect("https scenario");
 }
 
