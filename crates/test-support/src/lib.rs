@@ -4,7 +4,7 @@
 //!   `cargo xtask services up` listen, checked before a test uses them, so a missing service
 //!   fails the test with the command that starts it instead of a confusing I/O error.
 //! - [`sshd`]: a private OpenSSH server per test, on a loopback port of its own.
-//! - [`bench`]: rows for the combined table of `cargo xtask bench`.
+//! - [`bench`](mod@bench): rows for the combined table of `cargo xtask bench`.
 
 pub mod bench;
 pub mod services;

@@ -60,7 +60,12 @@ async fn pager_dialog_and_timeout_over_pipes() {
     let out = r1.execute("show lines 50").await.unwrap();
     assert_eq!(out.lines().count(), 50, "{out:?}");
     assert!(!out.contains("More"));
-    let confirm = ExecOptions::new().reply(DialogRule::new(r"\[confirm\]$", "y").unwrap());
+    let confirm = ExecOptions::new().reply(
+        // `[confirm]` takes one key: a newline after it would be an empty command and a stray prompt.
+        DialogRule::new(r"\[confirm\]$", "y")
+            .unwrap()
+            .without_newline(),
+    );
     assert!(
         r1.execute_with("reload", &confirm)
             .await
