@@ -374,5 +374,16 @@ fn print_table(ours: &Samples, floor: &Samples, python: Option<&BTreeMap<String,
             ratio(o, f),
             ratio(p, o)
         );
+        if let Some(ours) = o {
+            let duration = |ms: f64| Duration::from_secs_f64(ms / 1000.0);
+            test_support::bench::record(&test_support::bench::Row {
+                area: "lxd",
+                metric: row,
+                ours: duration(ours),
+                floor: f.map(duration),
+                python: p.map(duration),
+            })
+            .expect("the bench summary file is writable");
+        }
     }
 }
