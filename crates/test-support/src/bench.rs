@@ -81,6 +81,9 @@ mod tests {
 
     #[test]
     fn strings_are_escaped_as_json() {
-        assert_eq!(json_string("a \"b\" \\ c\n"), "\"a \\\"b\\\" \\\\ c\\u000a\"");
+        assert_eq!(
+            json_string("a \"b\" \\ c\n"),
+            "\"a \\\"b\\\" \\\\ c\\u000a\""
+        );
     }
 }
