@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use conn_mgr::{ConnectOptions, ExecOptions, Testbed, TestbedLoader};
 use test_support::sshd::{ENABLE_PASSWORD, Sshd};
@@ -193,6 +193,18 @@ fn number_after(text: &str, key: &str) -> Option<f64> {
         .ok()
 }
 
+/// One row of the combined table of `cargo xtask bench`; times in seconds.
+fn record(metric: &str, ours: f64, floor: Option<f64>, python: Option<f64>) {
+    test_support::bench::record(&test_support::bench::Row {
+        area: "connmgr",
+        metric,
+        ours: Duration::from_secs_f64(ours),
+        floor: floor.map(Duration::from_secs_f64),
+        python: python.map(Duration::from_secs_f64),
+    })
+    .expect("the bench summary file is writable");
+}
+
 fn main() {
     let sshd = Sshd::start();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -327,6 +339,29 @@ fn main() {
         );
     }
     let per_command_parallel = parallel_wall / (DEVICES * COMMANDS) as f64;
+    // The last row shows our exec time again beside a less direct floor (the `ssh` binary),
+    // so the combined table takes the exec operation once, beside raw ssh2 exec.
+    for row in &rows[..3] {
+        let mut metric = row.name.to_owned();
+        if let Some((_, floor_name)) = row.floor {
+            metric.push_str(&format!(" [floor: {floor_name}]"));
+        }
+        if row.netmiko.is_some() {
+            metric.push_str(" [Python: netmiko 4.8]");
+        }
+        record(
+            &metric,
+            row.ours,
+            row.floor.map(|(floor, _)| floor),
+            row.netmiko,
+        );
+    }
+    record(
+        &format!("`echo N` per command overall, {DEVICES} devices in parallel"),
+        per_command_parallel,
+        None,
+        None,
+    );
     println!(
         "\n{DEVICES} devices × {COMMANDS} commands in parallel: {:.2} s wall, {} per command overall; \
          one device took {:.2} s for {COMMANDS}, so {DEVICES} devices ran {:.1}x the work in {:.1}x the time.",

@@ -362,6 +362,14 @@ fn main() -> AnyResult<()> {
             ratio(row.ours, row.python),
             row.note
         );
+        let duration = |micros: f64| Duration::from_secs_f64(micros / 1e6);
+        test_support::bench::record(&test_support::bench::Row {
+            area: "durabledict",
+            metric: row.metric,
+            ours: duration(row.ours),
+            floor: row.floor.map(duration),
+            python: row.python.map(duration),
+        })?;
     }
     Ok(())
 }

@@ -243,6 +243,7 @@ fn main() {
 
     // Requests per workflow: log-in excluded; create, adds, publish, list, delete.
     let requests = f64::from(records + 4);
+    let python_wall = anchor.as_ref().map(|py| py.wall);
     println!("\n### dyn-tm: create zone, add {records} records, publish, list all, delete\n");
     let cpu_ms =
         |cpu: Option<f64>| cpu.map_or_else(|| "?".to_owned(), |s| format!("{:.0} ms", s * 1e3));
@@ -278,5 +279,27 @@ fn main() {
             100.0 * sim_cpu / all_cpu.max(f64::EPSILON),
             100.0 * sim_cpu / concurrent.as_secs_f64()
         );
+    }
+    let rows = [
+        (
+            format!("zone workflow, {records} records, one session"),
+            ours.wall,
+            python_wall,
+        ),
+        (
+            format!("{SESSIONS} zone workflows on {SESSIONS} sessions at once"),
+            concurrent,
+            None,
+        ),
+    ];
+    for (metric, ours, python) in &rows {
+        test_support::bench::record(&test_support::bench::Row {
+            area: "dyn-tm",
+            metric,
+            ours: *ours,
+            floor: None,
+            python: *python,
+        })
+        .expect("the bench summary file is writable");
     }
 }

@@ -99,6 +99,14 @@ fn main() -> Result<()> {
         .collect();
     let (ours, floor) = (best[0], best[1]);
     print_table(&rows, iterations, ours, floor);
+    let per_call = |elapsed: Duration| (elapsed != Duration::MAX).then(|| elapsed / iterations);
+    test_support::bench::record(&test_support::bench::Row {
+        area: "session",
+        metric: "GET /REST/Session/ (floor: bare reqwest loop)",
+        ours: ours / iterations,
+        floor: per_call(floor),
+        python: per_call(best[3]),
+    })?;
     Ok(())
 }
 
