@@ -6,5 +6,6 @@
 
 mod current_sessions;
 mod dyn_session_handoff;
+mod lxd_device;
 mod sealed_testbed;
 mod support;
