@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use conn_mgr::{
     Classes, ConnectContext, ConnectOptions, Connection, ConnectionFactory, Error, ExecOptions,
-    Testbed, TestbedLoader,
+    Testbed, TestbedLoader, TransportError,
 };
 use lxd_models::{Client, Instance};
 
@@ -86,14 +86,12 @@ impl Connection for LxdExec {
         if self.is_connected() {
             return Ok(());
         }
-        // conn-mgr's transport error has no public constructor, so LXD failures are
-        // reported as configuration errors with LXD's message.
         let instance = self
             .client
             .instances()
             .get(&self.container)
             .await
-            .map_err(|e| Error::Config(format!("lxd-exec: container {}: {e}", self.container)))?;
+            .map_err(|e| Error::Transport(TransportError::new(e)))?;
         if !instance.is_running() {
             return Err(Error::Config(format!(
                 "lxd-exec: container {} is not running",
@@ -120,7 +118,7 @@ impl Connection for LxdExec {
             .timeout(timeout)
             .run()
             .await
-            .map_err(|e| Error::Config(format!("lxd-exec: exec in {}: {e}", self.container)))?;
+            .map_err(|e| Error::Transport(TransportError::new(e)))?;
         // Same shape as conn-mgr's own exec classes: stdout then stderr, exit status checked.
         let mut text = output.stdout_text();
         text.push_str(&output.stderr_text());

@@ -164,7 +164,15 @@ impl Error {
 pub struct TransportError(Box<dyn std::error::Error + Send + Sync>);
 
 impl TransportError {
-    pub(crate) fn new(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+    /// Wraps why a transport failed, for connection classes written outside this crate (an
+    /// LXD exec class, say), so their callers see [`Error::Transport`] like with the built-ins.
+    ///
+    /// ```
+    /// use conn_mgr::{Error, TransportError};
+    /// let error = Error::Transport(TransportError::new("connection reset by peer"));
+    /// assert!(error.is_transport());
+    /// ```
+    pub fn new(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         TransportError(err.into())
     }
 }
