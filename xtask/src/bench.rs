@@ -66,7 +66,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
             .map(|name| {
                 AREAS
                     .iter()
-                    .find(|area| area.name == name)
+                    .find(|area| area.name == canonical(name))
                     .with_context(|| {
                         let names: Vec<_> = AREAS.iter().map(|area| area.name).collect();
                         format!("unknown bench area `{name}`; areas: {}", names.join(", "))
@@ -143,6 +143,16 @@ fn human(nanos: f64) -> String {
         n if n >= 1e6 => format!("{:.2} ms", n / 1e6),
         n if n >= 1e3 => format!("{:.1} µs", n / 1e3),
         n => format!("{n:.1} ns"),
+    }
+}
+
+/// The names the issues use for some areas.
+fn canonical(name: &str) -> &str {
+    match name {
+        "dyn" => "session",
+        "dict" => "durabledict",
+        "conn" => "connmgr",
+        other => other,
     }
 }
 

@@ -26,7 +26,8 @@ commands:
   ci                            what CI checks: fmt, clippy, tests, docs, dependency rules
   deps                          fail on a dependency edge that docs/architecture.md forbids
   bench [area...]               side-by-side benchmarks (ours, Python anchor, floor); areas:
-                                registry, durabledict, session, dyn-tm, lxd, connmgr
+                                registry, durabledict (dict), session (dyn), dyn-tm, lxd,
+                                connmgr (conn)
                                 (default: all, then one table of every area)
   services up|down|status|env   private Redis, ZooKeeper, PostgreSQL and LXD for the tests
   codegen [--check]             regenerate dyn-tm record types from crates/dyn-tm/records.json
