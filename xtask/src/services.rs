@@ -1,5 +1,6 @@
 //! `cargo xtask services up | down | status | env | packages`: private Redis, ZooKeeper,
-//! PostgreSQL and LXD for the tests, plus a check that OpenSSH's `sshd` is installed.
+//! PostgreSQL and LXD for the tests, plus a check that OpenSSH's `sshd` and `tinyproxy` are
+//! installed.
 //!
 //! Everything lives under `<workspace>/target/services/<name>/` (data, logs, pid files) and
 //! listens on 127.0.0.1 only, on ports of its own, so a system-wide instance is never touched.
@@ -14,6 +15,7 @@ mod process;
 mod progress;
 mod redis;
 mod sshd;
+mod tinyproxy;
 mod zookeeper;
 
 use std::io::Write as _;
@@ -158,13 +160,14 @@ pub(crate) trait Service: Sync {
     fn check(&self, ctx: &Ctx) -> Result<()>;
 }
 
-fn services() -> [&'static dyn Service; 5] {
+fn services() -> [&'static dyn Service; 6] {
     [
         &redis::Redis,
         &zookeeper::ZooKeeper,
         &postgres::Postgres,
         &lxd::Lxd,
         &sshd::Sshd,
+        &tinyproxy::Tinyproxy,
     ]
 }
 

@@ -83,6 +83,11 @@ pub(crate) const NEEDS: &[Need] = &[
     ),
     need("sshd", "openssh-server", Probe::Program("sshd")),
     need("ssh-keygen", "openssh-client", Probe::Program("ssh-keygen")),
+    need(
+        "tinyproxy",
+        "tinyproxy",
+        Probe::File(super::tinyproxy::TINYPROXY),
+    ),
     need("curl", "curl", Probe::Program("curl")),
     need(
         "CA certificates",
@@ -266,6 +271,7 @@ mod tests {
             "lxd",
             "busybox-static",
             "openssh-server",
+            "tinyproxy",
         ] {
             assert!(
                 packages.contains(&expected),
