@@ -42,7 +42,10 @@ impl Engine {
                 if let (Some(user), Some(password)) = (proxy.user(), proxy.password.as_deref()) {
                     config = config.basic_auth(user, password);
                 }
-                builder.proxy(config)
+                // Proxies such as tinyproxy close the client connection after every response
+                // without saying `Connection: close`; a pooled connection would then race that
+                // close and fail the next call mid-request, so proxied calls never reuse one.
+                builder.proxy(config).pool_max_idle_per_host(0)
             }
             // Explicit configuration only: an HTTP_PROXY in the environment must not reroute
             // (or leak the token of) a session that was configured without one.
