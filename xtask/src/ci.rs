@@ -5,7 +5,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 
 use crate::cmd::{self, cargo};
-use crate::{deps, services};
+use crate::{deps, features, services};
 
 /// Starts the test services, then runs every test of the workspace, doctests included.
 pub(crate) fn test(args: &[String]) -> Result<()> {
@@ -17,10 +17,11 @@ pub(crate) fn test(args: &[String]) -> Result<()> {
 /// One CI check; each reports its own failure.
 type Step = fn() -> Result<()>;
 
-/// The CI checks, in the order that fails fastest: formatting, lints, tests, docs, dependency rules.
+/// The CI checks, in the order that fails fastest: formatting, lints, tests, docs, dependency
+/// rules, facade features.
 pub(crate) fn run(args: &[String]) -> Result<()> {
     let keep_going = args.iter().any(|arg| arg == "--keep-going");
-    let steps: [(&str, Step); 5] = [
+    let steps: [(&str, Step); 6] = [
         ("fmt", || {
             cmd::run(&mut cargo(["fmt", "--all", "--", "--check"]))
         }),
@@ -28,6 +29,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         ("test", || test(&[])),
         ("doc", doc),
         ("deps", deps::check),
+        ("features", features::check),
     ];
     let mut failed = Vec::new();
     for (name, step) in steps {

@@ -11,6 +11,7 @@ mod ci;
 mod cmd;
 mod codegen;
 mod deps;
+mod features;
 mod services;
 
 use std::path::{Path, PathBuf};
@@ -23,8 +24,10 @@ usage: cargo xtask <command>
 
 commands:
   test                          start the test services, then run every test of the workspace
-  ci                            what CI checks: fmt, clippy, tests, docs, dependency rules
+  ci                            what CI checks: fmt, clippy, tests, docs, dependency rules,
+                                facade features
   deps                          fail on a dependency edge that docs/architecture.md forbids
+  features                      build the facade with each feature alone and common pairs
   bench [area...]               side-by-side benchmarks (ours, Python anchor, floor); areas:
                                 registry, durabledict (dict), session (dyn), dyn-tm, lxd,
                                 connmgr (conn)
@@ -54,6 +57,7 @@ fn run() -> Result<()> {
         "test" => ci::test(rest),
         "ci" => ci::run(rest),
         "deps" => deps::check(),
+        "features" => features::check(),
         "bench" => bench::run(rest),
         "services" => services::run(rest),
         "codegen" => codegen::run(rest),
