@@ -241,6 +241,29 @@ fn ensure_image(ctx: &Ctx, layout: &Layout) -> Result<()> {
     layout.lxc(&["image", "import", &tarball, "--alias", IMAGE_ALIAS])?;
     ctx.progress
         .step("lxd", format_args!("imported image `{IMAGE_ALIAS}`"));
+    smoke_test(ctx, layout)
+}
+
+/// Launches, runs a command in and deletes one container, once per new daemon.
+///
+/// It proves the daemon can run containers before any test relies on it, and it takes the
+/// first start (when LXD remaps the image's rootfs) out of the tests: on a fresh daemon the
+/// first exec through our websocket client right after that start was seen to hang, while
+/// `lxc exec` did not; the cause is not found yet (see docs/testing.md).
+fn smoke_test(ctx: &Ctx, layout: &Layout) -> Result<()> {
+    let name = format!("opskit-smoke-{}", std::process::id());
+    let outcome = layout
+        .lxc(&["launch", IMAGE_ALIAS, &name])
+        .and_then(|_| layout.lxc(&["exec", &name, "--", "echo", "ready"]));
+    let _ = layout.lxc(&["delete", "--force", &name]);
+    let said = outcome.context("LXD could not run a busybox container")?;
+    if said.trim() != "ready" {
+        bail!("LXD smoke test: `echo ready` in a container printed {said:?}");
+    }
+    ctx.progress.step(
+        "lxd",
+        format_args!("a busybox container launched, ran `echo` and was deleted"),
+    );
     Ok(())
 }
 
