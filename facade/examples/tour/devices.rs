@@ -39,7 +39,7 @@ pub(crate) async fn tour() -> Result<()> {
         done += 1;
     }
     println!(
-        "  pool of {} ran         {done} commands",
+        "  a pool of {} ran       {done} commands",
         pool.pool_size().unwrap_or(1)
     );
     let bad = TestbedLoader::new().load_str(

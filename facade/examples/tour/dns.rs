@@ -73,7 +73,7 @@ pub(crate) async fn tour() -> Result<Dns> {
     );
     let all = dyn_tm::zones::get_all_zones().await?;
     println!(
-        "  zones of the account  {}",
+        "  zones of the account   {}",
         all.iter().map(|z| z.name()).collect::<Vec<_>>().join(", ")
     );
     Ok(Dns {
