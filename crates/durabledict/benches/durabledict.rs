@@ -71,7 +71,7 @@ fn python_anchor(url: &str, prefix: &str) -> Option<HashMap<String, f64>> {
         .or_else(|| {
             // The venv the interop tests made, if present.
             let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../target/tmp/durabledict-python-venv/bin/python");
+                .join("../../target/py/durabledict/bin/python");
             venv.exists().then_some(venv)
         });
     let Some(python) = python else {

@@ -134,7 +134,7 @@ const LXD: Endpoint = Endpoint {
 };
 
 /// This crate lives at `<workspace>/crates/test-support`.
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .nth(2)

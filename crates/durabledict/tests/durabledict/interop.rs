@@ -16,45 +16,6 @@ use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 use crate::services::redis_url;
 
-fn run(program: &Path, args: &[&str]) -> Result<(), String> {
-    let output = std::process::Command::new(program)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
-    if output.status.success() {
-        return Ok(());
-    }
-    Err(format!(
-        "`{} {}` failed ({}):\n{}{}",
-        program.display(),
-        args.join(" "),
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    ))
-}
-
-fn make_venv() -> Result<PathBuf, String> {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("durabledict-python-venv");
-    let python = dir.join("bin").join("python");
-    let requirements = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements)
-        .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
-    let stamp = dir.join("installed-requirements.txt");
-    if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&*wanted) {
-        return Ok(python);
-    }
-    let dir_arg = dir.to_string_lossy().into_owned();
-    run(Path::new("python3"), &["-m", "venv", "--clear", &dir_arg])?;
-    let requirements_arg = requirements.to_string_lossy().into_owned();
-    run(
-        &python,
-        &["-m", "pip", "install", "--quiet", "-r", &requirements_arg],
-    )?;
-    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
-    Ok(python)
-}
-
 /// The Python that has durabledict 0.9.4 and redis-py, made on first use.
 fn python() -> PathBuf {
     if let Ok(python) = std::env::var("OPSKIT_DURABLEDICT_PYTHON") {
@@ -67,7 +28,8 @@ fn python() -> PathBuf {
     if let Some(python) = venv.as_ref() {
         return python.clone();
     }
-    let python = make_venv().unwrap_or_else(|e| {
+    let requirements = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/requirements.txt");
+    let python = test_support::python::venv("durabledict", &requirements).unwrap_or_else(|e| {
         panic!(
             "cannot prepare the Python durabledict venv: {e}\n\
              The interop tests need python3 with venv and pip and PyPI reachable, or \

@@ -1,69 +1,27 @@
 //! Runs the real Python `dyn` 1.8.6 SDK, unmodified, against an in-process simulator.
 //!
-//! The SDK is installed from PyPI into a venv under `<workspace>/target/py-dyn` on first use
+//! The SDK is installed from PyPI into a venv under `<workspace>/target/py/dyn` (`test_support::python`) on first use
 //! (about ten seconds; reused afterwards). The scripts live in `tests/python/`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
 
 use dyn_sim::Simulator;
 
 /// The SDK version the simulator must satisfy.
 const DYN_VERSION: &str = "1.8.6";
 
-static VENV_LOCK: Mutex<()> = Mutex::new(());
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(cmd: &mut Command, what: &str) -> String {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{what}: cannot start {cmd:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\n{text}",
-        out.status
-    );
-    text
-}
-
-/// The venv's python, created and filled with `dyn==1.8.6` when missing.
+/// The venv's python, with `dyn==1.8.6` from `tests/python/requirements.txt`.
 pub(crate) fn python() -> PathBuf {
-    let _guard = VENV_LOCK
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let venv = workspace().join("target/py-dyn");
-    let python = venv.join("bin/python");
+    let requirements = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/requirements.txt");
+    let python = test_support::python::venv("dyn", &requirements)
+        .unwrap_or_else(|e| panic!("cannot prepare the venv with the Python dyn SDK: {e}"));
     let probe = format!("import dyn; assert dyn.__version__ == '{DYN_VERSION}', dyn.__version__");
-    let ready = python.exists()
-        && Command::new(&python)
-            .args(["-c", &probe])
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if !ready {
-        run(
-            Command::new("python3").args(["-m", "venv"]).arg(&venv),
-            "creating the venv for the Python dyn SDK (needs python3 with the venv module)",
-        );
-        run(
-            Command::new(venv.join("bin/pip"))
-                .args(["install", "--disable-pip-version-check", "-q"])
-                .arg(format!("dyn=={DYN_VERSION}")),
-            "installing dyn from PyPI into target/py-dyn (needs network access to PyPI)",
-        );
-        run(
-            Command::new(&python).args(["-c", &probe]),
-            "checking the installed dyn version",
-        );
-    }
+    let checked = Command::new(&python).args(["-c", &probe]).output();
+    assert!(
+        checked.as_ref().is_ok_and(|o| o.status.success()),
+        "the venv's dyn is not {DYN_VERSION}: {checked:?}"
+    );
     python
 }
 
