@@ -151,10 +151,16 @@ impl ClientBuilder {
             }
             (None, socket) => {
                 let socket = socket.unwrap_or_else(crate::socket::discover_socket);
-                // Never used for the socket, but reqwest wants a TLS backend; handing it one
-                // avoids installing a process-wide default crypto provider.
+                // No idle pool on the socket: LXD's unix listener reads the first bytes of each
+                // new connection inside its accept loop (StartTLS detection), so a connection
+                // that stays silent stops the daemon from accepting any other. The pool leaves
+                // exactly that behind when a request races a connect against an idle checkout
+                // and the checkout wins; the next new connection (an exec websocket) then hangs.
                 http = http
                     .unix_socket(socket.clone())
+                    .pool_max_idle_per_host(0)
+                    // Never used for the socket, but reqwest wants a TLS backend; handing it
+                    // one avoids installing a process-wide default crypto provider.
                     .tls_backend_preconfigured(crate::tls::unused_config()?);
                 Endpoint::Unix(socket)
             }

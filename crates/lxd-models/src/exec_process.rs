@@ -4,7 +4,7 @@ use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use crate::client::{Client, WebSocket};
 use crate::error::{Error, Result};
@@ -52,7 +52,12 @@ impl ExecProcess {
     /// Sends end-of-file on stdin (LXD's barrier: an empty text frame) and closes it.
     pub async fn close_stdin(&mut self) -> Result<()> {
         if let Some(mut stdin) = self.stdin.take() {
-            stdin.send(Message::text("")).await?;
+            match stdin.send(Message::text("")).await {
+                // A command that has already exited may have had its stdin socket closed by
+                // the daemon: the end of file has no reader left, and nothing is lost.
+                Err(err) if peer_gone(&err) => {}
+                sent => sent?,
+            }
             // The daemon may close first once the process has exited.
             let _ = stdin.close(None).await;
         }
@@ -205,6 +210,18 @@ impl std::fmt::Debug for PtySession {
     }
 }
 
+/// Whether a websocket write failed only because the daemon had already closed the socket.
+fn peer_gone(err: &WsError) -> bool {
+    match err {
+        WsError::ConnectionClosed | WsError::AlreadyClosed => true,
+        WsError::Io(io) => matches!(
+            io.kind(),
+            std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+        ),
+        _ => false,
+    }
+}
+
 async fn send_control(control: &mut WebSocket, message: Value) -> Result<()> {
     control.send(Message::text(message.to_string())).await?;
     Ok(())
@@ -216,4 +233,19 @@ async fn exit_code(client: &Client, operation: &str) -> Result<i32> {
         .and_then(Value::as_i64)
         .and_then(|c| i32::try_from(c).ok())
         .ok_or_else(|| Error::Protocol("exec operation finished without a return code".to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_closed_peer_excuses_a_failed_end_of_file() {
+        let io = |kind| WsError::Io(std::io::Error::from(kind));
+        assert!(peer_gone(&io(std::io::ErrorKind::BrokenPipe)));
+        assert!(peer_gone(&io(std::io::ErrorKind::ConnectionReset)));
+        assert!(peer_gone(&WsError::ConnectionClosed));
+        assert!(!peer_gone(&io(std::io::ErrorKind::PermissionDenied)));
+        assert!(!peer_gone(&WsError::Utf8("bad".into())));
+    }
 }
