@@ -244,12 +244,8 @@ fn ensure_image(ctx: &Ctx, layout: &Layout) -> Result<()> {
     smoke_test(ctx, layout)
 }
 
-/// Launches, runs a command in and deletes one container, once per new daemon.
-///
-/// It proves the daemon can run containers before any test relies on it, and it takes the
-/// first start (when LXD remaps the image's rootfs) out of the tests: on a fresh daemon the
-/// first exec through our websocket client right after that start was seen to hang, while
-/// `lxc exec` did not; the cause is not found yet (see docs/testing.md).
+/// Launches, runs a command in and deletes one container, once per new daemon, so a daemon
+/// that cannot run containers fails here, with LXD's message, rather than in the tests.
 fn smoke_test(ctx: &Ctx, layout: &Layout) -> Result<()> {
     let name = format!("opskit-smoke-{}", std::process::id());
     let outcome = layout
