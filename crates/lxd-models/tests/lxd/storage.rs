@@ -17,8 +17,14 @@ async fn root_pool(client: &Client) -> String {
         .expect("root disk in the default profile")
 }
 
+/// LXD answers a `recursion=1` pool listing with "Storage pool not found" when a pool is
+/// deleted while it builds the list, so the test that lists pools and the one that creates and
+/// deletes a pool take turns.
+static POOL_CHANGES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn pools_volumes_and_volume_snapshots() {
+    let _pools = POOL_CHANGES.lock().await;
     let client = client();
     let pool_name = root_pool(&client).await;
     let pool = client.storage_pools().get(&pool_name).await.expect("pool");
@@ -71,6 +77,7 @@ async fn pools_volumes_and_volume_snapshots() {
 
 #[tokio::test]
 async fn pool_create_save_patch_delete() {
+    let _pools = POOL_CHANGES.lock().await;
     let client = client();
     let name = unique("pool");
     let pools = client.storage_pools();
